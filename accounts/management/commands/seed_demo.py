@@ -1,0 +1,117 @@
+"""Fill an empty database with demo data and print how to log in as each role."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import role_grant, user_create
+from accreditation.models import Centre, CentreMembership
+from accreditation.services import centre_membership_add
+
+DEMO_PASSWORD = "imi-demo-2026"  # noqa: S105 - printed for the demo; never in production
+DEMO_DOMAIN = "demo.imi-portal.test"
+
+# (email local part, first name, last name, role, centre role or None)
+STAFF = [
+    ("officer", "Olivia", "Officer", Role.REGISTER_OFFICER),
+    ("auditor", "Aaron", "Auditor", Role.AUDITOR),
+    ("accreditation", "Alex", "Accreditation", Role.ACCREDITATION_OFFICER),
+]
+CENTRE_PEOPLE = [
+    ("centre-admin", "Cara", "Centre", CentreMembership.CentreRole.CENTRE_ADMINISTRATOR),
+    ("assessor", "Asha", "Assessor", CentreMembership.CentreRole.ASSESSOR),
+    ("iqa", "Ian", "Quality", CentreMembership.CentreRole.INTERNAL_QUALITY_ASSURER),
+    ("invigilator", "Ivy", "Invigilator", CentreMembership.CentreRole.INVIGILATOR),
+]
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with demo data (users of every role, a centre) and print logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when the database already has users.",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if User.objects.exists():
+            if not if_empty:
+                raise CommandError("The database is not empty: seed_demo only fills an empty one.")
+            self.stdout.write("The database already has data; demo data not loaded.")
+        else:
+            self._seed()
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._print_logins()
+
+    @transaction.atomic
+    def _seed(self) -> None:
+        admin = user_create(
+            email=demo_email("admin"),
+            first_name="Ada",
+            last_name="Admin",
+            password=DEMO_PASSWORD,
+            email_verified=True,
+        )
+        User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
+        for local, first, last, role in STAFF:
+            user = user_create(
+                email=demo_email(local),
+                first_name=first,
+                last_name=last,
+                password=DEMO_PASSWORD,
+                email_verified=True,
+            )
+            role_grant(user=user, role=role)
+        centre = Centre.objects.create(
+            name="Midlands Automotive Training",
+            number="C1001",
+            status=Centre.Status.APPROVED,
+            email="centre@midlands-automotive.test",
+            address="1 Training Way, Coventry CV1 2AB",
+        )
+        for local, first, last, centre_role in CENTRE_PEOPLE:
+            user = user_create(
+                email=demo_email(local),
+                first_name=first,
+                last_name=last,
+                password=DEMO_PASSWORD,
+                email_verified=True,
+            )
+            centre_membership_add(centre=centre, user=user, role=centre_role)
+        user_create(
+            email=demo_email("registrant"),
+            first_name="Riley",
+            last_name="Registrant",
+            password=DEMO_PASSWORD,
+            email_verified=True,
+        )
+
+    def _print_logins(self) -> None:
+        rows = [
+            ("Superuser (all staff pages)", "admin"),
+            ("IMI register officer", "officer"),
+            ("IMI auditor", "auditor"),
+            ("IMI accreditation officer", "accreditation"),
+            ("Centre administrator", "centre-admin"),
+            ("Assessor", "assessor"),
+            ("Internal quality assurer", "iqa"),
+            ("Invigilator", "invigilator"),
+            ("Registrant", "registrant"),
+        ]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/"
+        )
+        for label, local in rows:
+            self.stdout.write(f"  {label:<30} {demo_email(local)}")
+        self.stdout.write(
+            "Staff accounts are asked to set up an authenticator app (TOTP) at their first visit "
+            "to a staff page."
+        )

@@ -1,0 +1,70 @@
+"""What each role sees in the navigation: one list, each link with the test that shows it.
+
+Later features add their links here; `tests/accounts/test_navigation.py` checks each role sees
+its own links and not the others'.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+def _signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+def _perm(name: str) -> Callable[[object], bool]:
+    def check(user) -> bool:
+        return user.is_authenticated and user.has_perm(name)
+
+    return check
+
+
+def _staff(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+def _centre_member(user) -> bool:
+    # Centre roles' permissions come only from a centre membership (accounts.roles).
+    return user.is_authenticated and any(
+        user.has_perm(p)
+        for p in (
+            "accounts.manage_centre",
+            "accounts.assess_candidates",
+            "accounts.quality_assure",
+            "accounts.invigilate_tests",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    shown_to: Callable[[object], bool]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_LINKS: tuple[NavLink, ...] = (
+    NavLink("Home", "home", _anyone),
+    NavLink("My centre", "accreditation:my_centre", _centre_member),
+    NavLink("Registrants", "admin:accounts_user_changelist", _perm("accounts.manage_register")),
+    NavLink(
+        "Centres", "admin:accreditation_centre_changelist", _perm("accounts.manage_accreditation")
+    ),
+    NavLink("Staff admin", "admin:index", _staff),
+    NavLink("API", "api-docs", _signed_in),
+    NavLink("Account", "account_email", _signed_in),
+)
+
+
+def links_for(user) -> list[NavLink]:
+    return [link for link in NAV_LINKS if link.shown_to(user)]

@@ -1,0 +1,9 @@
+"""WSGI entry point: gunicorn imi_portal.wsgi:application."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imi_portal.settings.production")
+
+application = get_wsgi_application()

@@ -1,0 +1,62 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live_server."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PHONE = {"width": 375, "height": 812}
+
+
+def pytest_collection_modifyitems(config, items):
+    # CI installs chromium and must run these; elsewhere say clearly why they are skipped.
+    if shutil.which(CHROMIUM) or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright can't download its own browsers here; these flags keep chromium off the network.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def shot(page):
+    """Save a screenshot of the page, at desktop and at phone width, to look at afterwards."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(name: str, *, phone: bool = True) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        if phone:
+            size = page.viewport_size
+            page.set_viewport_size(PHONE)
+            page.screenshot(path=SCREENSHOTS / f"{name}-phone.png", full_page=True)
+            page.set_viewport_size(size)
+
+    return take
+
+
+def link_in_last_email(to: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if to in m.to)
+    return re.search(r"https?://\S+", message.body).group(0)
