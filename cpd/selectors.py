@@ -1,0 +1,84 @@
+"""Reads for CPD, with the query shape decided here: progress is aggregated in the database."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from register.models import Cycle, Registrant
+
+from . import rules
+from .models import Activity, Evidence, Objective
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+# R3.2: the auditor's value when set, else the calculated one.
+EFFECTIVE_CREDITS = Coalesce("audited_credits", "credits")
+
+
+def _credits_sum(condition: Q | None = None):
+    return Coalesce(Sum(EFFECTIVE_CREDITS, filter=condition), ZERO)
+
+
+@dataclass(frozen=True)
+class CycleProgress:
+    cycle: Cycle
+    progress: rules.Progress
+
+
+def cycle_progress(*, cycle: Cycle, as_of: date) -> CycleProgress:
+    """A cycle's progress in one aggregate query, whatever the number of activities (R3)."""
+    totals = Activity.objects.filter(cycle=cycle).aggregate(
+        reading=_credits_sum(Q(activity_type__is_reading=True)),
+        other=_credits_sum(Q(activity_type__is_reading=False)),
+        assessed=_credits_sum(Q(assessed=True)),
+    )
+    return CycleProgress(
+        cycle=cycle,
+        progress=rules.cycle_progress(
+            target=cycle.target,
+            start=cycle.start,
+            end=cycle.end,
+            as_of=as_of,
+            reading_credits=totals["reading"],
+            other_credits=totals["other"],
+            assessed_credits=totals["assessed"],
+        ),
+    )
+
+
+def activities_for(*, registrant: Registrant) -> QuerySet[Activity]:
+    """A registrant's activities with what every list shows, in a fixed number of queries."""
+    return (
+        Activity.objects.filter(registrant=registrant)
+        .select_related("activity_type", "objective", "cycle")
+        .prefetch_related("evidence")
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def activity_for_owner(*, registrant: Registrant, pk: int) -> Activity:
+    """One of the registrant's own activities, or 404 (another's is never revealed)."""
+    return get_object_or_404(activities_for(registrant=registrant), pk=pk)
+
+
+def evidence_for_user(*, user, pk: int) -> Evidence:
+    """Evidence its owner or IMI staff may download (R4.4); 404 for anyone else."""
+    queryset = Evidence.objects.select_related("activity__registrant")
+    if not user.is_staff:
+        queryset = queryset.filter(activity__registrant__user=user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def objectives_for(*, registrant: Registrant) -> QuerySet[Objective]:
+    from django.db.models import Count
+
+    return registrant.objectives.annotate(
+        activity_count=Count("activities"), credits=_credits_sum_on_objective()
+    ).order_by("status", "target_date", "pk")
+
+
+def _credits_sum_on_objective():
+    return Coalesce(Sum(Coalesce("activities__audited_credits", "activities__credits")), ZERO)

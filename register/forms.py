@@ -1,0 +1,44 @@
+from django import forms
+
+from .models import Registrant, TermsVersion
+
+
+class JoinForm(forms.Form):
+    """Joining the register: accept the versions of the terms and code in force (R1.5)."""
+
+    accept_terms = forms.BooleanField(
+        label="I have read and accept the Terms and Conditions of the Professional Register",
+        error_messages={"required": "You need to accept the Terms and Conditions to join."},
+    )
+    accept_code = forms.BooleanField(
+        label="I have read and agree to keep to the IMI Code of Conduct",
+        error_messages={"required": "You need to agree to the Code of Conduct to join."},
+    )
+
+    def __init__(self, *args, current: dict[str, TermsVersion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def accepted_ids(self) -> set[int]:
+        kinds = {"accept_terms": "terms", "accept_code": "code_of_conduct"}
+        return {
+            self.current[kind].pk
+            for name, kind in kinds.items()
+            if self.cleaned_data.get(name) and kind in self.current
+        }
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Registrant
+        fields = ["phone", "address", "postcode", "employer", "job_title"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "employer": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "job_title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        }
+        help_texts = {
+            "address": "Where we post reminders if you have no email address.",
+        }
