@@ -25,6 +25,10 @@ def _perm(name: str) -> Callable[[object], bool]:
     return check
 
 
+def _not_registrant(user) -> bool:
+    return user.is_authenticated and not user.has_perm("accounts.keep_cpd_record")
+
+
 def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
@@ -55,6 +59,8 @@ class NavLink:
 
 NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Home", "home", _anyone),
+    NavLink("My CPD", "cpd:dashboard", _perm("accounts.keep_cpd_record")),
+    NavLink("Join the register", "register:join", _not_registrant),
     NavLink("My centre", "accreditation:my_centre", _centre_member),
     NavLink("Registrants", "admin:accounts_user_changelist", _perm("accounts.manage_register")),
     NavLink(

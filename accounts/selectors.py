@@ -17,6 +17,32 @@ class NextStep:
 
 def next_steps_for(user) -> list[NextStep]:
     steps: list[NextStep] = []
+    if user.has_perm("accounts.keep_cpd_record"):
+        steps.append(
+            NextStep(
+                "Your CPD",
+                "See your progress towards your target, record activities and plan ahead.",
+                reverse("cpd:dashboard"),
+                "Open my CPD",
+            )
+        )
+        steps.append(
+            NextStep(
+                "Record an activity",
+                "A course, some reading, a qualification: the portal works out the credits.",
+                reverse("cpd:activity_new"),
+                "Record an activity",
+            )
+        )
+    elif not user.is_superuser:
+        steps.append(
+            NextStep(
+                "Join the Professional Register",
+                "Show you're professional and keep your skills current with CPD.",
+                reverse("register:join"),
+                "Join the register",
+            )
+        )
     if user.is_staff:
         if not has_totp(user):
             steps.append(

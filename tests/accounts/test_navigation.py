@@ -14,7 +14,7 @@ from tests.accreditation.factories import CentreFactory
 pytestmark = pytest.mark.django_db
 
 STAFF_ONLY = {"Registrants", "Centres", "Staff admin"}
-EVERY_USER = {"Home", "API", "Account"}
+EVERY_USER = {"Home", "API", "Account", "Join the register"}
 
 
 def labels(user) -> set[str]:
@@ -50,6 +50,13 @@ def test_each_centre_role_sees_my_centre_and_no_staff_links(centre_role):
     user = UserFactory()
     centre_membership_add(centre=CentreFactory(), user=user, role=centre_role)
     assert labels(fresh(user)) == EVERY_USER | {"My centre"}
+
+
+def test_a_registrant_sees_my_cpd_instead_of_joining():
+    from tests.register.factories import make_registrant
+
+    registrant = make_registrant()
+    assert labels(fresh(registrant.user)) == (EVERY_USER - {"Join the register"}) | {"My CPD"}
 
 
 def test_the_page_renders_the_links_of_the_role(client):

@@ -1,0 +1,38 @@
+"""Filters of the activity list: each narrows the caller's own activities, never widens them."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from cpd.models import Activity
+from cpd.rules import Principle
+
+
+class ActivityFilter(django_filters.FilterSet):
+    activity_type = django_filters.CharFilter(
+        field_name="activity_type__slug", help_text="An activity type's slug."
+    )
+    principle = django_filters.ChoiceFilter(choices=[(p.value, p.value) for p in Principle])
+    assessed = django_filters.BooleanFilter(help_text="Assessed activity (R2.8).")
+    in_audit = django_filters.BooleanFilter()
+    completed_after = django_filters.DateFilter(
+        field_name="completed_on", lookup_expr="gte", help_text="Completed on or after."
+    )
+    completed_before = django_filters.DateFilter(
+        field_name="completed_on", lookup_expr="lte", help_text="Completed on or before."
+    )
+    objective = django_filters.NumberFilter(
+        field_name="objective_id", help_text="The id of one of your PDP objectives."
+    )
+    cycle = django_filters.NumberFilter(field_name="cycle_id", help_text="The id of a CPD cycle.")
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Words in the title or the reflection."
+    )
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet[Activity], name: str, value: str):
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(reflection__icontains=word))
+        return queryset
