@@ -135,8 +135,17 @@ class ActivityForm(forms.Form):
         help_text="Link it to your Personal Development Plan.",
     )
 
+    # Needed or not depending on other answers: the labels don't call them optional.
+    CONDITIONAL = (
+        "type_description", "hours", "shared_kind", "gateway_course", "gateway_credits",
+        "qualification", "qualification_credit_value", "instalments", "behaviour_statement",
+        "working_practice_statement",
+    )
+
     def __init__(self, *args, registrant, editing_instalment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.CONDITIONAL:
+            self.fields[name].conditional = True
         self.fields["objective"].queryset = registrant.objectives.exclude(status="dropped")
         if editing_instalment:
             # An instalment keeps its qualification and share: only its story can change.

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from register.selectors import cycles_of
 from register.views import registrant_required
 
-from . import services
+from . import rules, services
 from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, ObjectiveForm
 from .models import ActivityDraft, Evidence
 from .selectors import (
@@ -203,13 +203,32 @@ def activity_preview(request: HttpRequest) -> HttpResponse:
     """The live preview of the credits while the form is filled in (htmx)."""
     form = ActivityForm(request.POST, registrant=request.registrant)
     form.is_valid()  # parse what can be parsed; the preview judges only the credits
+    data = form.to_input()
     check = services.activity_check(
-        registrant=request.registrant,
-        data=form.to_input(),
-        as_of=timezone.localdate(),
-        for_preview=True,
+        registrant=request.registrant, data=data, as_of=timezone.localdate(), for_preview=True
     )
-    return render(request, "cpd/_credit_preview.html", {"check": check, "form": form})
+    split = None
+    if check.breakdown and data.instalments > 1:
+        # R2.6: show the whole qualification and how it is split, not just the first part.
+        parts = [
+            rules.activity_credits(
+                principle=data.principle,
+                qualification_credit_value=data.qualification_credit_value,
+                instalments=data.instalments,
+                instalment_number=number,
+                impact_behaviour=data.impact_behaviour and number == 1,
+                impact_working_practice=data.impact_working_practice and number == 1,
+            ).total
+            for number in range(1, data.instalments + 1)
+        ]
+        split = {
+            "total": sum(parts),
+            "parts": parts,
+            "credit_value": data.qualification_credit_value,
+        }
+    return render(
+        request, "cpd/_credit_preview.html", {"check": check, "form": form, "split": split}
+    )
 
 
 @login_required

@@ -41,6 +41,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _quick_failures(request):
+    # A locator that can't be found fails in 10 s, not Playwright's default 30 s.
+    if "page" in request.fixturenames:
+        request.getfixturevalue("page").set_default_timeout(10_000)
+
+
 @pytest.fixture
 def shot(page):
     """Save a screenshot of the page, at desktop and at phone width, to look at afterwards."""
