@@ -1,27 +1,31 @@
 """Forms of the CPD pages. They parse what was typed; `services.activity_check` judges it."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from .models import ActivityType, GatewayCourse, Objective, Qualification
 from .rules import Principle
 from .services import ActivityInput
 
 
+class GroupedTypeIterator(ModelChoiceIterator):
+    """Activity types grouped as in the seed 001 listing (R2.9); lazy, like Django's own."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for activity_type in self.queryset:
+            groups.setdefault(activity_type.group, []).append(self.choice(activity_type))
+        yield from groups.items()
+
+
 class GroupedTypeChoiceField(forms.ModelChoiceField):
-    """Activity types grouped as in the seed 001 listing (R2.9)."""
+    iterator = GroupedTypeIterator
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("empty_label", "Choose a type…")
         super().__init__(queryset=ActivityType.objects.order_by("position"), **kwargs)
-
-    def _get_choices(self):
-        groups: dict[str, list[tuple[int, str]]] = {}
-        for activity_type in self.queryset:
-            groups.setdefault(activity_type.group, []).append(
-                (activity_type.pk, activity_type.name)
-            )
-        return [("", "Choose a type…"), *groups.items()]
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class ActivityForm(forms.Form):

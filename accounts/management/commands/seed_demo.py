@@ -2,12 +2,14 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant, user_create
 from accreditation.models import Centre, CentreMembership
 from accreditation.services import centre_membership_add
+from register.demo import seed_registrants
 
 DEMO_PASSWORD = "imi-demo-2026"  # noqa: S105 - printed for the demo; never in production
 DEMO_DOMAIN = "demo.imi-portal.test"
@@ -85,13 +87,7 @@ class Command(BaseCommand):
                 email_verified=True,
             )
             centre_membership_add(centre=centre, user=user, role=centre_role)
-        user_create(
-            email=demo_email("registrant"),
-            first_name="Riley",
-            last_name="Registrant",
-            password=DEMO_PASSWORD,
-            email_verified=True,
-        )
+        seed_registrants(today=timezone.localdate(), password=DEMO_PASSWORD, email=demo_email)
 
     def _print_logins(self) -> None:
         rows = [
@@ -103,14 +99,17 @@ class Command(BaseCommand):
             ("Assessor", "assessor"),
             ("Internal quality assurer", "iqa"),
             ("Invigilator", "invigilator"),
-            ("Registrant", "registrant"),
+            ("Registrant (final months, behind)", "registrant"),
+            ("Registrant (new, on track)", "sam"),
+            ("Registrant (target met)", "morgan"),
+            ("Registrant (second cycle)", "casey"),
         ]
         self.stdout.write("")
         self.stdout.write(
             f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/"
         )
         for label, local in rows:
-            self.stdout.write(f"  {label:<30} {demo_email(local)}")
+            self.stdout.write(f"  {label:<34} {demo_email(local)}")
         self.stdout.write(
             "Staff accounts are asked to set up an authenticator app (TOTP) at their first visit "
             "to a staff page."
