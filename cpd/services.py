@@ -370,6 +370,12 @@ def objective_save(*, registrant: Registrant, objective: Objective | None, **fie
     return objective
 
 
+@transaction.atomic
+def objective_delete(*, objective: Objective) -> None:
+    """Remove a PDP objective; its activities stay, unlinked (R4.2)."""
+    objective.delete()
+
+
 def draft_save(*, user: User, key: str, data: dict[str, object]) -> ActivityDraft:
     draft, _ = ActivityDraft.objects.update_or_create(user=user, key=key, defaults={"data": data})
     return draft

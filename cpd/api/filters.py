@@ -1,10 +1,17 @@
 """Filters of the activity list: each narrows the caller's own activities, never widens them."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from cpd.models import Activity
 from cpd.rules import Principle
+
+
+class IdFilter(django_filters.Filter):
+    """A whole-number id (NumberFilter would take 1.5)."""
+
+    field_class = forms.IntegerField
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -20,10 +27,13 @@ class ActivityFilter(django_filters.FilterSet):
     completed_before = django_filters.DateFilter(
         field_name="completed_on", lookup_expr="lte", help_text="Completed on or before."
     )
-    objective = django_filters.NumberFilter(
+    objective = IdFilter(
         field_name="objective_id", help_text="The id of one of your PDP objectives."
     )
-    cycle = django_filters.NumberFilter(field_name="cycle_id", help_text="The id of a CPD cycle.")
+    cycle = IdFilter(field_name="cycle_id", help_text="The id of a CPD cycle.")
+    instalment_group = django_filters.UUIDFilter(
+        help_text="The instalments of one qualification (R2.6)."
+    )
     search = django_filters.CharFilter(
         method="filter_search", help_text="Words in the title or the reflection."
     )

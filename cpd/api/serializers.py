@@ -4,6 +4,8 @@
 from decimal import Decimal
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cpd.models import (
@@ -16,6 +18,7 @@ from cpd.models import (
     QualificationUnit,
 )
 from cpd.rules import Principle
+from register.api.serializers import enum_schema
 
 # The largest values the credit columns can hold; the rules themselves are in cpd.rules (R2.7).
 MAX_GATEWAY_CREDITS = Decimal("99999.99")
@@ -70,6 +73,7 @@ class QualificationSerializer(serializers.ModelSerializer):
 # --- Activities ------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _OwnObjectiveField(serializers.PrimaryKeyRelatedField):
     """Only the caller's objectives can be chosen: another's id reads as "does not exist"."""
 
@@ -93,7 +97,10 @@ def _decimal_field(**kwargs) -> serializers.DecimalField:
 
 
 class ActivityInputSerializer(serializers.Serializer):
-    """What a registrant sends for an activity; the names are `cpd.services.ActivityInput`'s."""
+    """An activity as the registrant records it (API.md). Exactly one of `hours` (principle 1) or
+    `gateway_credits` / `qualification_credit_value` (principle 2) applies."""
+
+    # The names are those of cpd.services.ActivityInput, so validated_data fills it as it is.
 
     title = serializers.CharField(max_length=200, allow_blank=True)
     activity_type = serializers.SlugRelatedField(
@@ -173,6 +180,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "uploaded_at", "download_url"]
         read_only_fields = fields
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, evidence: Evidence) -> str:
         url = reverse("api:evidence-download", kwargs={"pk": evidence.pk})
         request = self.context.get("request")
@@ -195,8 +203,9 @@ class ActivitySerializer(serializers.ModelSerializer):
         help_text="The calculated value (R2), two places.",
     )
     assessed = serializers.BooleanField(
-        read_only=True, help_text="Assessed activity (R2.8): an end test, an assessed Gateway "
-        "course, or a qualification."
+        read_only=True,
+        help_text="Assessed activity (R2.8): an end test, an assessed Gateway "
+        "course, or a qualification.",
     )
     gateway_assessed = serializers.BooleanField(
         read_only=True, help_text="The Gateway course was formally assessed (the `assessed` input)."
@@ -289,7 +298,15 @@ class ProgressSerializer(serializers.Serializer):
 # --- PDP objectives --------------------------------------------------------------------------
 
 
+@extend_schema_field(enum_schema(Objective.Status), component_name="ObjectiveStatusEnum")
+class ObjectiveStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Objective.Status.choices, **kwargs)
+
+
 class ObjectiveInputSerializer(serializers.ModelSerializer):
+    status = ObjectiveStatusField(required=False)
+
     class Meta:
         model = Objective
         fields = [
@@ -304,6 +321,7 @@ class ObjectiveInputSerializer(serializers.ModelSerializer):
 
 
 class ObjectiveSerializer(serializers.ModelSerializer):
+    status = ObjectiveStatusField(read_only=True)
     activity_count = serializers.IntegerField(read_only=True, help_text="Activities linked to it.")
     credits = serializers.DecimalField(
         max_digits=10,

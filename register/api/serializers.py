@@ -1,10 +1,27 @@
 """The register's API shapes (API.md): input and output kept apart, no rules in here."""
 
+from django.db import models
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from register.models import Cycle, Registrant
+
+
+def enum_schema(choices: type[models.TextChoices]) -> dict:
+    """An enum's schema, for a component named after its model rather than its field: several
+    models have a `status`, and drf-spectacular would otherwise name them by a hash."""
+    return {
+        "type": "string",
+        "enum": list(choices.values),
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices.choices),
+    }
+
+
+@extend_schema_field(enum_schema(Registrant.Status), component_name="RegistrantStatusEnum")
+class RegistrantStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=Registrant.Status.choices, **kwargs)
 
 
 class RegistrantCreateSerializer(serializers.Serializer):
@@ -24,6 +41,7 @@ class CycleSummarySerializer(serializers.ModelSerializer):
 
 class RegistrantSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
+    status = RegistrantStatusField(read_only=True)
     first_name = serializers.CharField(source="user.first_name", read_only=True)
     last_name = serializers.CharField(source="user.last_name", read_only=True)
     cycle = serializers.SerializerMethodField(

@@ -52,7 +52,7 @@ class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
     filter_backends = [DjangoFilterBackend, SearchFilter]
     filterset_fields = ["status"]
     search_fields = ["membership_number", "user__email", "user__first_name", "user__last_name"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Registrant]:
         return registrants_with_first_cycle()
