@@ -7,6 +7,10 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 
+# `email__lower=...` compares LOWER(email), which the unique index below covers.
+models.CharField.register_lookup(Lower)
+
+
 class UserManager(DjangoUserManager):
     """Django's manager, keyed on email instead of a username."""
 
@@ -33,8 +37,8 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Logins are case-insensitive on the email address.
-        return self.get(email__iexact=username)
+        # Case-insensitive, through the unique index on LOWER(email) (iexact can't use it).
+        return self.get(email__lower=username.lower())
 
 
 class User(AbstractUser):

@@ -167,6 +167,8 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["registrant", "-completed_on"]),
             models.Index(fields=["cycle", "activity_type"]),
+            models.Index(fields=["completed_on"]),  # the admin's date filter and ordering
+            models.Index(fields=["id"], condition=Q(in_audit=True), name="cpd_activity_in_audit"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -83,7 +83,7 @@ def registrant_add_by_staff(
     """
     if joined_on > today:
         raise ValidationError({"joined_on": "The joining date can't be in the future."})
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email__lower=email.strip().lower()).first()
     if user is None:
         # No password: they set one with "forgot your password" from the verified address.
         user = user_create(
