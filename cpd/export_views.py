@@ -5,10 +5,12 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from register.views import registrant_required
 
 
+@never_cache  # personal data: no copy in any cache
 @login_required
 @registrant_required
 def record_pdf(request: HttpRequest) -> HttpResponse:
@@ -24,6 +26,7 @@ def record_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 @login_required
 @registrant_required
 def data_json(request: HttpRequest) -> HttpResponse:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib import request
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
@@ -79,6 +80,18 @@ class StaticFilesFetcher(URLFetcher):
     resource.
     """
 
+    def __init__(self) -> None:
+        # Deliberately not URLFetcher.__init__: that installs http, https, ftp and file openers
+        # (and builds a TLS context for every PDF). With no handlers at all, nothing here can
+        # reach out even through OpenerDirector's own methods. WeasyPrint's `fetch` helper reads
+        # `_fail_on_errors`: False, so a refusal is logged and the render goes on without it.
+        request.OpenerDirector.__init__(self)
+        self._timeout = 0
+        self._http_headers = {}
+        self._allowed_protocols = frozenset()
+        self._fail_on_errors = False
+        self._request = None
+
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         name = static_name_for(url)
         if name is None:
@@ -139,6 +152,11 @@ class CycleRecord:
         return min(int(self.progress.counted_credits * 100 / self.cycle.target), 100)
 
 
+def _progress(*, cycle: Cycle, as_of: date) -> rules.Progress:
+    # The dashboard's own selector: one aggregate query, so the exports can't disagree with it.
+    return cycle_progress(cycle=cycle, as_of=as_of).progress
+
+
 def _cycles_newest_first(registrant: Registrant) -> list[Cycle]:
     # The open cycle first (R1.5), then each earlier one.
     cycles = list(cycles_of(registrant=registrant))
@@ -148,6 +166,7 @@ def _cycles_newest_first(registrant: Registrant) -> list[Cycle]:
 def _cycle_records(
     *, registrant: Registrant, activities: list[Activity], as_of: date
 ) -> list[CycleRecord]:
+    """The cycles, current first, each with its progress and its activities (R3.1)."""
     by_cycle: dict[int, list[ActivityRow]] = {}
     for activity in activities:  # R3.1: each activity counts in the cycle it was filed under
         outcome = audit_outcome(credits=activity.credits, audited_credits=activity.audited_credits)
@@ -155,7 +174,7 @@ def _cycle_records(
     return [
         CycleRecord(
             cycle=cycle,
-            progress=cycle_progress(cycle=cycle, as_of=as_of).progress,
+            progress=_progress(cycle=cycle, as_of=as_of),
             is_current=cycle.status == Cycle.Status.OPEN,
             rows=by_cycle.get(cycle.pk, []),
         )
@@ -181,8 +200,10 @@ def record_context(*, registrant: Registrant, as_of: date) -> dict[str, object]:
 
 
 def record_pdf_bytes(*, registrant: Registrant, as_of: date) -> bytes:
-    """The registrant's CPD record as an A4 PDF (R8.5)."""
-    html = render_to_string("cpd/pdf/record.html", record_context(registrant=registrant, as_of=as_of))
+    """The registrant's CPD record as an A4 (landscape) PDF (R8.5)."""
+    html = render_to_string(
+        "cpd/pdf/record.html", record_context(registrant=registrant, as_of=as_of)
+    )
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
     return document.write_pdf()
 
@@ -245,10 +266,51 @@ def _activity_data(activity: Activity) -> dict[str, object]:
 
 def _objective_data(objective: Objective) -> dict[str, object]:
     data = _row(objective)
-    data.update(
-        activity_count=objective.activity_count, credits=_jsonable(objective.credits)
-    )
+    credits = rules.round_credits(objective.credits)  # the database's sum may drop the places
+    data.update(activity_count=objective.activity_count, credits=_jsonable(credits))
     return data
+
+
+HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _history(records, *, user_pk: int) -> list[dict[str, object]]:
+    """Every kept version of the registrant's rows (R6.4, R8.4). Who made a change is said as
+    "you" or "IMI staff": the export names no other person."""
+    versions = []
+    for record in records:
+        data = _row(record, exclude=("history_user", "history_id", "history_type"))
+        by = record.history_user_id
+        data["history_type"] = HISTORY_TYPES.get(record.history_type, record.history_type)
+        data["changed_by"] = "you" if by == user_pk else ("IMI staff" if by else "the portal")
+        versions.append(data)
+    return versions
+
+
+def _history_of(*, registrant: Registrant, user) -> dict[str, list[dict[str, object]]]:
+    # One query each, however long the history.
+    return {
+        "account": _history(
+            user.history.order_by("history_date", "history_id"),
+            user_pk=user.pk,
+        ),
+        "registrant": _history(
+            registrant.history.order_by("history_date", "history_id"),
+            user_pk=user.pk,
+        ),
+        "cycles": _history(
+            Cycle.history.filter(registrant_id=registrant.pk).order_by(
+                "history_date", "history_id"
+            ),
+            user_pk=user.pk,
+        ),
+        "activities": _history(
+            Activity.history.filter(registrant_id=registrant.pk).order_by(
+                "history_date", "history_id"
+            ),
+            user_pk=user.pk,
+        ),
+    }
 
 
 def registrant_data(
@@ -256,7 +318,7 @@ def registrant_data(
 ) -> dict[str, object]:
     """Everything the portal holds about the registrant, JSON-serialisable (R8.5).
 
-    Six queries plus one per cycle, whatever the number of activities. Evidence files are
+    Ten queries plus one per cycle, whatever the number of activities. Evidence files are
     described, not included.
     """
     user = registrant.user
@@ -264,10 +326,7 @@ def registrant_data(
         activities_for(registrant=registrant).select_related("gateway_course", "qualification")
     )
     acceptances = registrant.acceptances.select_related("terms").order_by("accepted_at", "pk")
-    cycles = sorted(
-        _cycle_records(registrant=registrant, activities=[], as_of=as_of),
-        key=lambda record: record.cycle.number,
-    )
+    cycles = sorted(cycles_of(registrant=registrant), key=lambda cycle: cycle.number)
     return {
         "format": DATA_FORMAT,
         "generated_at": _jsonable(generated_at or timezone.now()),
@@ -279,7 +338,8 @@ def registrant_data(
             "date_joined": _jsonable(user.date_joined),
             "last_login": _jsonable(user.last_login),
         },
-        "registrant": _row(registrant, exclude=("user",)) | {"status_display": registrant.get_status_display()},
+        "registrant": _row(registrant, exclude=("user",))
+        | {"status_display": registrant.get_status_display()},
         "terms_acceptances": [
             {
                 "document": acceptance.terms.get_kind_display(),
@@ -292,10 +352,13 @@ def registrant_data(
             for acceptance in acceptances
         ],
         "cycles": [
-            _row(record.cycle, exclude=("registrant",))
-            | {"progress": _jsonable(dataclasses.asdict(record.progress))}
-            for record in cycles
+            _row(cycle, exclude=("registrant",))
+            | {"progress": _jsonable(dataclasses.asdict(_progress(cycle=cycle, as_of=as_of)))}
+            for cycle in cycles
         ],
         "activities": [_activity_data(activity) for activity in activities],
-        "objectives": [_objective_data(objective) for objective in objectives_for(registrant=registrant)],
+        "objectives": [
+            _objective_data(objective) for objective in objectives_for(registrant=registrant)
+        ],
+        "history": _history_of(registrant=registrant, user=user),
     }

@@ -141,8 +141,15 @@ class ActivityForm(forms.Form):
 
     # Needed or not depending on other answers: the labels don't call them optional.
     CONDITIONAL = (
-        "type_description", "hours", "shared_kind", "gateway_course", "gateway_credits",
-        "qualification", "qualification_credit_value", "instalments", "behaviour_statement",
+        "type_description",
+        "hours",
+        "shared_kind",
+        "gateway_course",
+        "gateway_credits",
+        "qualification",
+        "qualification_credit_value",
+        "instalments",
+        "behaviour_statement",
         "working_practice_statement",
     )
 

@@ -90,7 +90,9 @@ def test_recording_activities_updates_the_preview_and_the_dashboard(
     page.get_by_label("Type of activity").select_option(label="Vehicle manufacturer's course")
     page.get_by_label("Shared activity").check()
     page.get_by_label("A course from the IMI CPD Gateway").check()
-    page.get_by_role("combobox", name="Gateway course").select_option(label="EV high voltage safety (10 credits)")
+    page.get_by_role("combobox", name="Gateway course").select_option(
+        label="EV high voltage safety (10 credits)"
+    )
     page.get_by_label("It changed our working practice").check()
     page.get_by_label("What changed in your working practice?").fill("New safe-working policy.")
     expect(preview(page)).to_have_text("10 Gateway + 4 working practice = 14")
@@ -113,9 +115,10 @@ def test_recording_activities_updates_the_preview_and_the_dashboard(
     shot("activity-form-qualification")
     page.get_by_role("button", name="Record the activity").click()
     expect(page.get_by_text("in 4 instalments")).to_be_visible()
-    assert sorted(Activity.objects.filter(instalments=4).values_list("credits", flat=True)) == [
-        Decimal("100.00")
-    ] * 4
+    assert (
+        sorted(Activity.objects.filter(instalments=4).values_list("credits", flat=True))
+        == [Decimal("100.00")] * 4
+    )
 
     # The dashboard: 3.5 + 14 + 400 counted; target met.
     page.get_by_role("link", name="Progress").click()
@@ -141,12 +144,23 @@ def test_the_pdf_and_json_downloads(page: Page, live_server, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftoppm"):
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
-             str(SCREENSHOTS / "record-download")], check=True,
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(pdf),
+                str(SCREENSHOTS / "record-download"),
+            ],
+            check=True,
         )
     with page.expect_download() as json_download:
         page.get_by_role("link", name="all your data (JSON)").click()
-    data = (tmp_path / "data.json")
+    data = tmp_path / "data.json"
     json_download.value.save_as(data)
     assert "Customer service seminar" in data.read_text()
 
