@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
-
 # `email__lower=...` compares LOWER(email), which the unique index below covers.
 models.CharField.register_lookup(Lower)
 

@@ -20,7 +20,11 @@ def manage(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
         "PRIVATE_MEDIA_ROOT": str(database.parent / "media"),
     }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
@@ -33,8 +37,17 @@ def test_a_fresh_database_migrates_and_fills_with_demo_data_once(tmp_path):
     seeded = manage("seed_demo", "--if-empty", database=database)
     assert seeded.returncode == 0, seeded.stderr
     assert "Demo data loaded." in seeded.stdout
-    for login in ("admin@", "officer@", "auditor@", "accreditation@", "centre-admin@",
-                  "assessor@", "iqa@", "invigilator@", "registrant@"):
+    for login in (
+        "admin@",
+        "officer@",
+        "auditor@",
+        "accreditation@",
+        "centre-admin@",
+        "assessor@",
+        "iqa@",
+        "invigilator@",
+        "registrant@",
+    ):
         assert login in seeded.stdout
 
     again = manage("seed_demo", "--if-empty", database=database)

@@ -130,8 +130,13 @@ def test_a_draft_is_kept_and_offered_back(owner):
 
 def test_another_registrants_activity_and_evidence_are_404(client, registrant):
     activity = make_activity(registrant)
-    evidence = Evidence(activity=activity, original_name="c.png", content_type="image/png",
-                        extension=".png", size=len(PNG))
+    evidence = Evidence(
+        activity=activity,
+        original_name="c.png",
+        content_type="image/png",
+        extension=".png",
+        size=len(PNG),
+    )
     from django.core.files.base import ContentFile
 
     evidence.file.save("x", ContentFile(PNG), save=False)
@@ -165,14 +170,12 @@ def test_pages_run_in_constant_queries(owner, registrant, name, django_assert_ma
     owner.get(reverse(name))
     with django_assert_max_num_queries(14) as one:
         assert owner.get(reverse(name)).status_code == 200
-    Activity.objects.bulk_create(
-        [
-            Activity(**{
-                **{f.name: getattr(Activity.objects.first(), f.name)
-                   for f in Activity._meta.concrete_fields if f.name not in ("id",)},
-            })
-            for _ in range(199)
-        ]
-    )
+    template = Activity.objects.get()
+    copy = {
+        f.attname: getattr(template, f.attname)
+        for f in Activity._meta.concrete_fields
+        if f.name != "id"
+    }
+    Activity.objects.bulk_create([Activity(**copy) for _ in range(199)])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert owner.get(reverse(name)).status_code == 200

@@ -76,8 +76,8 @@ def staff_log_in(page, base: str, user, password: str) -> None:
     from allauth.mfa.totp.internal.auth import (
         TOTP,
         format_hotp_value,
-        hotp_value,
         generate_totp_secret,
+        hotp_value,
     )
     from django.core.cache import cache
 
