@@ -156,7 +156,7 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, registrant, editing_instalment: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.CONDITIONAL:
-            self.fields[name].conditional = True
+            self.fields[name].hide_optional_label = True
         self.fields["objective"].queryset = registrant.objectives.exclude(status="dropped")
         if editing_instalment:
             # An instalment keeps its qualification and share: only its story can change.
@@ -346,6 +346,8 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, registrant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = registrant.objectives.all()
+        for field in self.fields.values():
+            field.hide_optional_label = True  # every filter is optional; saying so is noise
 
     def filter(self, queryset):
         if not self.is_valid():

@@ -188,3 +188,60 @@ def test_a_draft_survives_a_forced_logout(page: Page, live_server, shot):
         "I learnt that lean methods cut waste."
     )
     shot("activity-form-draft-restored")
+
+
+def test_plan_an_objective_link_change_and_delete_an_activity_and_update_details(
+    page: Page, live_server, shot
+):
+    from tests.cpd.factories import make_activity
+
+    registrant = make_registrant(joined_on=datetime.date(2025, 5, 10))
+    activity = make_activity(registrant, title="Toolbox talk on HV safety")
+    base = live_server.url
+    log_in(page, base, registrant.user.email)
+
+    page.goto(f"{base}/cpd/plan/")
+    page.get_by_role("link", name="Add an objective").click()
+    page.get_by_label("Title").fill("Become EV qualified")
+    page.get_by_label("Description").fill("Work safely on high-voltage vehicles.")
+    page.get_by_label("How it will be measured").fill("Level 3 EV award passed.")
+    page.get_by_label("Agreed with").fill("Workshop manager")
+    page.get_by_label("Target date").fill("2027-06-30")
+    shot("objective-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved the objective “Become EV qualified”.")).to_be_visible()
+    shot("objective-list")
+
+    page.goto(f"{base}/cpd/activities/{activity.pk}/")
+    page.get_by_role("link", name="Change").click()
+    page.get_by_label("Objective it serves").select_option(label="Become EV qualified")
+    page.get_by_label("Hours of learning").fill("2")
+    expect(preview(page)).to_have_text("2 h = 2")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved “Toolbox talk on HV safety”: 2.00 credits.")).to_be_visible()
+
+    page.goto(f"{base}/cpd/plan/")
+    expect(page.get_by_role("link", name="1 (2 credits)")).to_be_visible()
+
+    page.goto(f"{base}/cpd/activities/?principle=personal")
+    shot("activity-list-filtered")
+    page.get_by_role("link", name="Toolbox talk on HV safety").click()
+    page.get_by_role("link", name="Delete").click()
+    shot("activity-delete")
+    page.get_by_role("button", name="Delete it").click()
+    expect(page.get_by_text("Deleted “Toolbox talk on HV safety”.")).to_be_visible()
+    assert not Activity.objects.exists()
+
+    page.get_by_role("link", name="Contact details").click()
+    page.get_by_label("Phone").fill("01992 511521")
+    page.get_by_label("Employer").fill("Hertford Motors")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.get_by_text("Your contact details were saved.")).to_be_visible()
+    shot("profile")
+    registrant.refresh_from_db()
+    assert registrant.employer == "Hertford Motors"
+    # R8.4: every change kept, newest first.
+    assert list(registrant.history.values_list("employer", flat=True))[:2] == [
+        "Hertford Motors",
+        "",
+    ]
