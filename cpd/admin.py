@@ -53,8 +53,23 @@ class EvidenceInline(ReadOnlyInline):
         return evidence_download_link(obj)
 
 
+class RegistrantOrTitleSearchMixin:
+    """Search by a registrant (membership number, email, last name) or else by title, each
+    through an index (register.admin.filter_by_registrant); shows the membership number."""
+
+    def get_search_results(self, request, queryset, search_term):
+        for term in search_term.split():
+            narrowed = filter_by_registrant(queryset, term, path="registrant__")
+            queryset = narrowed if narrowed is not None else queryset.filter(title__icontains=term)
+        return queryset, False
+
+    @admin.display(description="registrant", ordering="registrant_id")
+    def registrant_number(self, obj) -> str:
+        return obj.registrant.membership_number
+
+
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class ActivityAdmin(RegistrantOrTitleSearchMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "title",
         "registrant_number",
@@ -83,16 +98,6 @@ class ActivityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     raw_id_fields = ["registrant", "cycle", "objective", "gateway_course", "qualification"]
     inlines = [EvidenceInline]
     actions = [export_as_csv]
-
-    def get_search_results(self, request, queryset, search_term):
-        for term in search_term.split():
-            narrowed = filter_by_registrant(queryset, term, path="registrant__")
-            queryset = narrowed if narrowed is not None else queryset.filter(title__icontains=term)
-        return queryset, False
-
-    @admin.display(description="registrant", ordering="registrant_id")
-    def registrant_number(self, obj: Activity) -> str:
-        return obj.registrant.membership_number
 
 
 @admin.register(Evidence)
@@ -147,7 +152,7 @@ class EvidenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ObjectiveAdmin(RegistrantOrTitleSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A registrant's own development plan (R4.1): staff may look, the registrant writes it."""
 
     list_display = ["title", "registrant_number", "status", "target_date", "updated_at"]
@@ -157,16 +162,6 @@ class ObjectiveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_help_text = "A membership number, an email address, or words of the title."
     show_full_result_count = False
     ordering = ["-pk"]
-
-    def get_search_results(self, request, queryset, search_term):
-        for term in search_term.split():
-            narrowed = filter_by_registrant(queryset, term, path="registrant__")
-            queryset = narrowed if narrowed is not None else queryset.filter(title__icontains=term)
-        return queryset, False
-
-    @admin.display(description="registrant", ordering="registrant_id")
-    def registrant_number(self, obj: Objective) -> str:
-        return obj.registrant.membership_number
 
 
 @admin.register(GatewayCourse)

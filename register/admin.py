@@ -378,18 +378,7 @@ class RegistrantAdmin(HistoryAdmin):
         ),
     ]
     # Status changes (removal, R8.2) go through their own services with a reason.
-    readonly_fields = [
-        "membership_number",
-        "name",
-        "email",
-        "joined_on",
-        "status",
-        "cycle_ends",
-        "target",
-        "counted_credits",
-        "credits_needed",
-        "on_track",
-    ]
+    readonly_fields = list_display
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registrant]:
         return registrants_with_progress(super().get_queryset(request), as_of=timezone.localdate())
