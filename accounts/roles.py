@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "register.view_termsversion",
         "register.add_termsversion",
         "register.view_termsacceptance",
+        "register.view_reminder",
+        "register.view_postalreminder",
         "cpd.view_activity",
         "cpd.view_evidence",
         "cpd.view_objective",

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imi_portal.settings.local")
 
@@ -10,5 +11,10 @@ app = Celery("imi_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The one place the periodic schedule is defined (issues add their daily sweeps here).
-app.conf.beat_schedule = {}
+# The one place the periodic schedule is defined. Times are UTC (CELERY_TIMEZONE).
+app.conf.beat_schedule = {
+    "sweep-reminders-daily": {
+        "task": "register.tasks.sweep_reminders",
+        "schedule": crontab(hour=6, minute=0),  # R5: progress reminders, once a day
+    },
+}

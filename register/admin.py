@@ -50,7 +50,8 @@ from imi_portal.admin_csv import export_as_csv
 
 from . import services
 from .imports import COLUMNS, registrant_import_csv
-from .models import Cycle, Registrant, TermsAcceptance, TermsVersion
+from .models import Cycle, PostalReminder, Registrant, Reminder, TermsAcceptance, TermsVersion
+from .reminders import reminders_mark_posted
 from .rules import READING_SHARE, round_credits
 
 MANAGE_REGISTER = "accounts.manage_register"
@@ -609,3 +610,84 @@ class TermsAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="membership number", ordering="registrant_id")
     def registrant_number(self, obj: TermsAcceptance) -> str:
         return obj.registrant.membership_number
+
+
+class RegistrantColumnsMixin:
+    """Columns about the registrant a reminder is for, read through list_select_related."""
+
+    list_select_related = ["cycle__registrant__user"]
+
+    @admin.display(description="membership number", ordering="cycle__registrant__membership_number")
+    def membership_number(self, obj: Reminder) -> str:
+        return obj.cycle.registrant.membership_number
+
+    @admin.display(description="name")
+    def name(self, obj: Reminder) -> str:
+        return obj.cycle.registrant.user.get_full_name()
+
+
+@admin.register(Reminder)
+class ReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every reminder: to whom, for which due date, when, and its status (R5)."""
+
+    list_display = [
+        "membership_number",
+        "name",
+        "due_on",
+        "phase",
+        "channel",
+        "status",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "phase", "channel", "due_on"]
+    search_fields = ["=cycle__registrant__membership_number", "=cycle__registrant__user__email"]
+    show_full_result_count = False
+    paginator = TableCountPaginator
+    actions = ["send_again", export_as_csv]
+
+    @admin.action(description="Send the selected failed reminders again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        from .tasks import send_reminder
+
+        ids = list(
+            queryset.filter(
+                status=Reminder.Status.FAILED, channel=Reminder.Channel.EMAIL
+            ).values_list("pk", flat=True)
+        )
+        for reminder_id in ids:
+            send_reminder.delay(reminder_id)
+        self.message_user(request, f"Queued {len(ids)} failed reminder(s) to be sent again.")
+
+
+@admin.register(PostalReminder)
+class PostalReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Registrants without email: the reminders staff post, with their addresses (R5.5)."""
+
+    list_display = ["membership_number", "name", "address", "postcode", "due_on", "progress"]
+    list_filter = ["due_on"]
+    ordering = ["due_on", "pk"]
+    actions = ["mark_posted", export_as_csv]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Reminder]:
+        return super().get_queryset(request).filter(status=Reminder.Status.POSTAL_DUE)
+
+    @admin.display(description="address")
+    def address(self, obj: Reminder) -> str:
+        return obj.cycle.registrant.address
+
+    @admin.display(description="postcode")
+    def postcode(self, obj: Reminder) -> str:
+        return obj.cycle.registrant.postcode
+
+    @admin.display(description="progress")
+    def progress(self, obj: Reminder) -> str:
+        figures = obj.figures
+        counted, target = figures.get("counted_credits"), figures.get("target")
+        return f"{counted} of {target} credits, {figures.get('days_left')} days left"
+
+    @admin.action(description="Mark the selected reminders as posted")
+    def mark_posted(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
+        count = reminders_mark_posted(reminders=queryset, user=request.user)
+        self.message_user(request, f"Marked {count} reminder(s) as posted.", messages.SUCCESS)

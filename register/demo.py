@@ -10,7 +10,7 @@ from cpd.models import ActivityType, GatewayCourse, Qualification
 from cpd.services import ActivityInput, activity_create, objective_save
 from register import rules
 from register.models import Cycle, Registrant
-from register.services import registrant_join
+from register.services import cycle_open, registrant_join
 
 GATEWAY_COURSES = [
     ("EV high voltage safety awareness", "IMI CPD Gateway", Decimal("10"), True),
@@ -172,15 +172,7 @@ def seed_registrants(*, today: datetime.date, password: str, email) -> list[Regi
     )
     Cycle.objects.filter(pk=first.pk).update(status=Cycle.Status.MET)
     terms = rules.next_cycle_after(first.end)
-    Cycle.objects.create(
-        registrant=casey,
-        number=2,
-        start=terms.start,
-        end=terms.end,
-        scheduled_end=terms.end,
-        target=terms.target,
-        target_reason=terms.reason,
-    )
+    cycle_open(registrant=casey, number=2, terms=terms)
     _activity(
         casey,
         today,

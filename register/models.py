@@ -45,6 +45,11 @@ class Registrant(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=12, blank=True)
     employer = models.CharField(max_length=200, blank=True)
+    contact_by_post = models.BooleanField(
+        "no email: contact by post",
+        default=False,
+        help_text="They have no email account: reminders are posted to their address (R5.5).",
+    )
     job_title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -93,8 +98,15 @@ class Cycle(models.Model):
     target = models.DecimalField(max_digits=6, decimal_places=2)
     target_reason = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    grace_start = models.DateField(
+        null=True, blank=True, help_text="First day of a granted grace period (R7.2, R5.6)."
+    )
+    # The reminder sweep looks only at cycles whose next reminder is due (R5.1): set-based and
+    # indexed, never a loop over every registrant. Kept by register.reminders.
+    next_reminder_on = models.DateField(null=True, blank=True)
+    last_reminder_on = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_reminder_on", "last_reminder_on"])
 
     class Meta:
         ordering = ["registrant", "number"]
@@ -109,10 +121,76 @@ class Cycle(models.Model):
                 condition=Q(end__gte=models.F("start")), name="register_cycle_dates"
             ),
         ]
-        indexes = [models.Index(fields=["status", "end"])]
+        indexes = [
+            models.Index(fields=["status", "end"]),
+            models.Index(
+                fields=["next_reminder_on"],
+                condition=Q(status="open"),
+                name="register_cycle_reminder_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Cycle {self.number}: {self.start:%d %b %Y} to {self.end:%d %b %Y}"
 
     def contains(self, day) -> bool:
         return self.start <= day <= self.end
+
+
+class Reminder(models.Model):
+    """One progress reminder of a cycle for one due date (R5). The unique constraint is what
+    makes "at most once" hold whatever runs twice (R5.4)."""
+
+    class Phase(models.TextChoices):
+        SIX_MONTHLY = "six_monthly", "Six-monthly"
+        MONTHLY = "monthly", "Monthly (final six months)"
+        GRACE = "grace", "Grace period"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        POST = "post", "Post"  # R5.5
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SUPERSEDED = "superseded", "Superseded by a later reminder"
+        POSTAL_DUE = "postal_due", "To be posted"
+        POSTED = "posted", "Posted"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    phase = models.CharField(max_length=20, choices=Phase.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    figures = models.JSONField(default=dict, help_text="The progress the reminder reported.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-due_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "due_on"], name="register_one_reminder_per_due_date"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "channel"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} reminder due {self.due_on:%d %b %Y}"
+
+
+class PostalReminder(Reminder):
+    """The staff list of reminders to post to registrants without email (R5.5)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "postal reminder due"
+        verbose_name_plural = "postal reminders due"

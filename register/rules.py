@@ -123,6 +123,12 @@ def reading_cap(target: Decimal) -> Decimal:
 class ReminderPhase(StrEnum):
     SIX_MONTHLY = "six_monthly"  # R5.2: to everyone in the cycle
     MONTHLY = "monthly"  # R5.2: final six months, only to those short of target
+    GRACE = "grace"  # R5.6: a granted grace period, at its start and monthly
+
+    @property
+    def only_if_short(self) -> bool:
+        """Whether this reminder goes only to those who haven't reached their target (R5.2)."""
+        return self is not ReminderPhase.SIX_MONTHLY
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,57 @@ def grace_reminder_dates(*, start: date, end: date) -> list[date]:
         dates.append(on)
         k += 1
     return dates
+
+
+def cycle_reminder_dates(
+    *, start: date, end: date, grace_start: date | None = None
+) -> list[ReminderDue]:
+    """All reminders of a cycle, with a granted grace period if it has one (R5.1, R5.6).
+
+    Before the grace period the cycle follows R5.1 as if it ended the day before the grace
+    period starts (its end before the extension); from the grace period's first day, a reminder
+    then and monthly until the (extended) end.
+    """
+    if grace_start is None:
+        return reminder_due_dates(start=start, end=end)
+    original_end = grace_start - timedelta(days=1)
+    before = [
+        r for r in reminder_due_dates(start=start, end=original_end) if r.due_on < grace_start
+    ]
+    grace = [
+        ReminderDue(due_on=on, phase=ReminderPhase.GRACE)
+        for on in grace_reminder_dates(start=grace_start, end=end)
+    ]
+    return before + grace
+
+
+def latest_cycle_reminder_due(
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+    grace_start: date | None = None,
+    after: date | None = None,
+) -> ReminderDue | None:
+    """The one reminder a sweep on `as_of` sends for a cycle, if any: the latest due on or before
+    `as_of` and after `after` (the last one already handled); older ones are superseded (R5.4)."""
+    due = [
+        r
+        for r in cycle_reminder_dates(start=start, end=end, grace_start=grace_start)
+        if r.due_on <= as_of and (after is None or r.due_on > after)
+    ]
+    return due[-1] if due else None
+
+
+def next_cycle_reminder_on(
+    *, start: date, end: date, after: date | None, grace_start: date | None = None
+) -> date | None:
+    """The first due date after `after` (or the first of all): when the sweep next looks at
+    this cycle. None once no reminder is left."""
+    for r in cycle_reminder_dates(start=start, end=end, grace_start=grace_start):
+        if after is None or r.due_on > after:
+            return r.due_on
+    return None
 
 
 # --- R7 support and grace period -------------------------------------------------------------

@@ -12,6 +12,7 @@ from accounts.services import role_grant, user_create
 
 from . import rules
 from .models import Cycle, Registrant, TermsAcceptance, TermsVersion
+from .reminders import cycle_schedule_reminders
 from .selectors import current_terms
 
 
@@ -39,16 +40,7 @@ def registrant_join(
     )
     registrant.membership_number = membership_number_for(registrant.pk)
     registrant.save(update_fields=["membership_number"])
-    terms = rules.first_cycle_for(joined_on)
-    Cycle.objects.create(
-        registrant=registrant,
-        number=1,
-        start=terms.start,
-        end=terms.end,
-        scheduled_end=terms.end,
-        target=terms.target,
-        target_reason=terms.reason,
-    )
+    cycle_open(registrant=registrant, number=1, terms=rules.first_cycle_for(joined_on))
     for version in accepted or []:
         TermsAcceptance.objects.create(
             registrant=registrant,
@@ -58,6 +50,22 @@ def registrant_join(
         )
     role_grant(user=user, role=Role.REGISTRANT)
     return registrant
+
+
+def cycle_open(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
+    """A new open cycle (R1.2-R1.4), with its first reminder scheduled (R5.1)."""
+    cycle = Cycle(
+        registrant=registrant,
+        number=number,
+        start=terms.start,
+        end=terms.end,
+        scheduled_end=terms.end,
+        target=terms.target,
+        target_reason=terms.reason,
+    )
+    cycle_schedule_reminders(cycle)
+    cycle.save()
+    return cycle
 
 
 def registrant_join_accepting_current_terms(

@@ -1,0 +1,50 @@
+"""Celery tasks: thin, they take ids and call a service (register.reminders)."""
+
+import logging
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from .reminders import STALE_CLAIM, ReminderBusy, reminder_send, reminders_sweep
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def sweep_reminders() -> dict[str, int]:
+    """Daily (beat): record the reminders due today and queue their emails (R5)."""
+    result = reminders_sweep(as_of=timezone.localdate())
+    for reminder_id in [*result.emails, *result.requeued]:
+        send_reminder.delay(reminder_id)
+    log.info(
+        "reminder sweep: %d to email, %d postal, %d requeued, %d skipped (target met)",
+        len(result.emails),
+        len(result.postal),
+        len(result.requeued),
+        result.target_met,
+    )
+    return {
+        "emails": len(result.emails),
+        "postal": len(result.postal),
+        "requeued": len(result.requeued),
+    }
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,  # a worker killed mid-task leaves the message to be delivered again
+    max_retries=6,
+    retry_backoff=60,  # 1, 2, 4 ... minutes between attempts after a mail error
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+)
+def send_reminder(self, reminder_id: int) -> bool:
+    try:
+        return reminder_send(reminder_id=reminder_id)
+    except ReminderBusy:
+        # Another worker claimed it; if that worker died, its claim goes stale and we take over.
+        raise self.retry(countdown=STALE_CLAIM.total_seconds() + 5, max_retries=None) from None
+    except (SMTPException, OSError) as error:
+        # The row is left "failed" with the error; it stays visible if every retry fails.
+        raise self.retry(exc=error) from error
