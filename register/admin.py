@@ -375,7 +375,16 @@ class RegistrantAdmin(HistoryAdmin):
         ),
         (
             "Contact details",  # R8.4: every change kept in the history
-            {"fields": ["phone", "address", "postcode", "employer", "job_title"]},
+            {
+                "fields": [
+                    "phone",
+                    "address",
+                    "postcode",
+                    "employer",
+                    "job_title",
+                    "contact_by_post",  # R5.5
+                ]
+            },
         ),
     ]
     # Status changes (removal, R8.2) go through their own services with a reason.

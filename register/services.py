@@ -103,13 +103,13 @@ def registrant_add_by_staff(
 
 
 @transaction.atomic
-def registrant_update_contact(*, registrant: Registrant, **fields: str) -> Registrant:
+def registrant_update_contact(*, registrant: Registrant, **fields: str | bool) -> Registrant:
     """Contact details (R8.4); django-simple-history keeps every earlier version."""
-    allowed = {"phone", "address", "postcode", "employer", "job_title"}
+    allowed = {"phone", "address", "postcode", "employer", "job_title", "contact_by_post"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Not contact fields: {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(registrant, name, value.strip())
+        setattr(registrant, name, value.strip() if isinstance(value, str) else value)
     registrant.save(update_fields=list(fields))
     return registrant

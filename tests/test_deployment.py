@@ -113,3 +113,15 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_beat_runs_the_reminder_sweep_daily_and_the_task_exists():
+    from celery.schedules import crontab
+
+    celery_module = importlib.import_module("imi_portal.celery")
+    importlib.import_module("register.tasks")
+    entries = {e["task"]: e for e in celery_module.app.conf.beat_schedule.values()}
+    sweep = entries["register.tasks.sweep_reminders"]
+    assert isinstance(sweep["schedule"], crontab)
+    assert "register.tasks.sweep_reminders" in celery_module.app.tasks
+    assert celery_module.app.conf.timezone == "UTC"

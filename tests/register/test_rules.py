@@ -483,3 +483,62 @@ def test_an_appeal_is_accepted_up_to_28_days_after_removal(removed_on, deadline)
 )
 def test_elapsed_fraction_runs_from_0_at_the_start_to_1_at_the_end(start, end, as_of, fraction):
     assert elapsed_fraction(start=start, end=end, as_of=as_of) == fraction
+
+
+# --- cycle_reminder_dates: R5.1 with a granted grace period (R5.6) ----------------------------
+
+
+def test_an_extended_cycle_switches_to_grace_reminders_from_the_grace_start():
+    from register.rules import ReminderPhase, cycle_reminder_dates
+
+    dues = cycle_reminder_dates(
+        start=date(2025, 5, 10), end=date(2028, 6, 30), grace_start=date(2028, 4, 1)
+    )
+    # Up to the original end, R5.1 as for a cycle ending 31 March 2028...
+    assert [d.due_on for d in dues if d.phase is ReminderPhase.MONTHLY][-1] == date(2028, 2, 29)
+    # ...then at the grace period's start and monthly until it ends.
+    assert [d.due_on for d in dues if d.phase is ReminderPhase.GRACE] == [
+        date(2028, 4, 1),
+        date(2028, 5, 1),
+        date(2028, 6, 1),
+    ]
+    assert [d.due_on for d in dues] == sorted(d.due_on for d in dues)
+
+
+def test_without_a_grace_period_the_cycle_follows_r5_1():
+    from register.rules import cycle_reminder_dates, reminder_due_dates
+
+    assert cycle_reminder_dates(start=date(2026, 1, 15), end=date(2028, 3, 31)) == (
+        reminder_due_dates(start=date(2026, 1, 15), end=date(2028, 3, 31))
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (None, date(2025, 11, 10)),
+        (date(2025, 11, 10), date(2026, 5, 10)),
+        (date(2027, 5, 10), date(2027, 9, 30)),
+        (date(2028, 2, 29), None),
+    ],
+)
+def test_the_next_reminder_follows_the_last_one_handled(after, expected):
+    from register.rules import next_cycle_reminder_on
+
+    assert next_cycle_reminder_on(start=date(2025, 5, 10), end=date(2028, 3, 31), after=after) == (
+        expected
+    )
+
+
+def test_the_sweep_sends_only_the_latest_missed_due_date():
+    from register.rules import ReminderPhase, latest_cycle_reminder_due
+
+    due = latest_cycle_reminder_due(
+        start=date(2025, 5, 10),
+        end=date(2028, 3, 31),
+        as_of=date(2027, 12, 5),
+        after=date(2025, 11, 10),
+    )
+    assert (due.due_on, due.phase) == (date(2027, 11, 30), ReminderPhase.MONTHLY)
+    assert ReminderPhase.MONTHLY.only_if_short and ReminderPhase.GRACE.only_if_short
+    assert not ReminderPhase.SIX_MONTHLY.only_if_short
