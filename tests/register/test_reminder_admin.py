@@ -41,9 +41,7 @@ def test_the_postal_list_shows_addresses_and_marks_them_posted(officer_client):
     assert "0 High Street, Hertford" in body
     assert body.count(registrant.membership_number) == 1
     reminder = Reminder.objects.get(channel="post")
-    officer_client.post(
-        url, {"action": "mark_posted", "_selected_action": [reminder.pk]}
-    )
+    officer_client.post(url, {"action": "mark_posted", "_selected_action": [reminder.pk]})
     reminder.refresh_from_db()
     assert reminder.status == "posted"
     assert registrant.membership_number not in officer_client.get(url).content.decode()
