@@ -59,6 +59,7 @@ class NavLink:
 
 NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Home", "home", _anyone),
+    NavLink("Public register", "register:public_register", _anyone),
     NavLink("My CPD", "cpd:dashboard", _perm("accounts.keep_cpd_record")),
     NavLink("Join the register", "register:join", _not_registrant),
     NavLink("My centre", "accreditation:my_centre", _centre_member),

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .models import Cycle, Registrant, TermsVersion
 
@@ -33,3 +34,29 @@ def registrant_for(user) -> Registrant | None:
     if not user.is_authenticated:
         return None
     return Registrant.objects.filter(user=user).first()
+
+
+def public_register(*, query: str = "") -> QuerySet[Registrant]:
+    """Current registrants only, with what R8.3 allows to show: no email, address or CPD."""
+    registrants = (
+        Registrant.objects.filter(status=Registrant.Status.CURRENT)
+        .select_related("user")
+        .only("membership_number", "joined_on", "user__first_name", "user__last_name")
+        .order_by("user__last_name", "user__first_name", "membership_number")
+    )
+    query = query.strip()
+    if not query:
+        return registrants
+    if query.isdigit():  # "123" is PR000123
+        return registrants.filter(membership_number=f"PR{int(query):06d}")
+    if query.upper().startswith("PR"):
+        return registrants.filter(membership_number__startswith=query.upper())
+    for word in query.split():
+        registrants = registrants.filter(
+            Q(user__first_name__istartswith=word) | Q(user__last_name__istartswith=word)
+        )
+    return registrants
+
+
+def public_entry(*, membership_number: str) -> Registrant:
+    return get_object_or_404(public_register(), membership_number=membership_number.upper())

@@ -7,4 +7,6 @@ app_name = "register"
 urlpatterns = [
     path("join/", views.join, name="join"),
     path("profile/", views.profile, name="profile"),
+    path("register/", views.public_register, name="public_register"),
+    path("register/<str:membership_number>/", views.public_entry, name="public_entry"),
 ]

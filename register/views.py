@@ -4,11 +4,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import services
+from . import selectors, services
 from .forms import ContactForm, JoinForm
 from .selectors import current_terms, registrant_for
 
@@ -80,3 +81,16 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your contact details were saved.")
         return redirect("register:profile")
     return render(request, "register/profile.html", {"form": form, "registrant": registrant})
+
+
+def public_register(request: HttpRequest) -> HttpResponse:
+    """The public Professional Register (R8.3): anyone can search it, no login."""
+    query = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.public_register(query=query), 25).get_page(request.GET.get("page"))
+    return render(request, "register/public_register.html", {"page": page, "q": query})
+
+
+def public_entry(request: HttpRequest, membership_number: str) -> HttpResponse:
+    """A registrant's public entry, at a stable address to share with employers and customers."""
+    registrant = selectors.public_entry(membership_number=membership_number)
+    return render(request, "register/public_entry.html", {"registrant": registrant})

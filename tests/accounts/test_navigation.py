@@ -14,7 +14,7 @@ from tests.accreditation.factories import CentreFactory
 pytestmark = pytest.mark.django_db
 
 STAFF_ONLY = {"Registrants", "Centres", "Staff admin"}
-EVERY_USER = {"Home", "API", "Account", "Join the register"}
+EVERY_USER = {"Home", "Public register", "API", "Account", "Join the register"}
 
 
 def labels(user) -> set[str]:
@@ -26,7 +26,7 @@ def fresh(user: User) -> User:
 
 
 def test_a_visitor_sees_only_home():
-    assert labels(AnonymousUser()) == {"Home"}
+    assert labels(AnonymousUser()) == {"Home", "Public register"}
 
 
 def test_a_signed_in_user_sees_their_account_and_nothing_for_staff_or_centres():
