@@ -48,3 +48,13 @@ def send_reminder(self, reminder_id: int) -> bool:
     except (SMTPException, OSError) as error:
         # The row is left "failed" with the error; it stays visible if every retry fails.
         raise self.retry(exc=error) from error
+
+
+@shared_task(acks_late=True)
+def close_ended_cycles() -> dict[str, int]:
+    """Daily (beat): close the cycles that ended yesterday or before (R8.1)."""
+    from .cycles import cycles_close_ended
+
+    result = cycles_close_ended(as_of=timezone.localdate())
+    log.info("end of cycle: %d met, %d not met", len(result.met), len(result.not_met))
+    return {"met": len(result.met), "not_met": len(result.not_met)}

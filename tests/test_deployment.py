@@ -124,4 +124,5 @@ def test_beat_runs_the_reminder_sweep_daily_and_the_task_exists():
     sweep = entries["register.tasks.sweep_reminders"]
     assert isinstance(sweep["schedule"], crontab)
     assert "register.tasks.sweep_reminders" in celery_module.app.tasks
+    assert "register.tasks.close_ended_cycles" in entries  # R8.1, daily
     assert celery_module.app.conf.timezone == "UTC"
