@@ -42,6 +42,8 @@ ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "register.view_termsacceptance",
         "register.view_reminder",
         "register.view_postalreminder",
+        "register.view_supportrequest",
+        "register.change_supportrequest",
         "cpd.view_activity",
         "cpd.view_evidence",
         "cpd.view_objective",

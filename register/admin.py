@@ -48,9 +48,17 @@ from cpd.models import Activity
 from cpd.selectors import EFFECTIVE_CREDITS
 from imi_portal.admin_csv import export_as_csv
 
-from . import services
+from . import services, support
 from .imports import COLUMNS, registrant_import_csv
-from .models import Cycle, PostalReminder, Registrant, Reminder, TermsAcceptance, TermsVersion
+from .models import (
+    Cycle,
+    PostalReminder,
+    Registrant,
+    Reminder,
+    SupportRequest,
+    TermsAcceptance,
+    TermsVersion,
+)
 from .reminders import reminders_mark_posted
 from .rules import READING_SHARE, round_credits
 
@@ -700,3 +708,140 @@ class PostalReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.Mode
     def mark_posted(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
         count = reminders_mark_posted(reminders=queryset, user=request.user)
         self.message_user(request, f"Marked {count} reminder(s) as posted.", messages.SUCCESS)
+
+
+class SupportDecisionForm(forms.ModelForm):
+    """Staff decide a support or grace request (R7): agree or decline, with a note."""
+
+    decision = forms.ChoiceField(
+        choices=[("agreed", "Agree"), ("declined", "Decline")], widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields = ["decision", "decision_note", "adjusted_target", "new_end"]
+        widgets = {"new_end": AdminDateWidget}
+        help_texts = {
+            "adjusted_target": "Support only: the cycle's new target, if it changes.",
+            "new_end": "Support only: the cycle's new last day, if it is extended. An agreed "
+            "grace period always moves the end three months later.",
+        }
+
+    def clean(self):
+        # Errors on their fields before anything is saved; the service checks again.
+        data = super().clean()
+        if not (data.get("decision_note") or "").strip():
+            self.add_error("decision_note", "Write a note for the registrant.")
+        support_agreed = (
+            data.get("decision") == "agreed"
+            and self.instance.kind == SupportRequest.Kind.CIRCUMSTANCES
+        )
+        if support_agreed and not data.get("adjusted_target") and not data.get("new_end"):
+            self.add_error(None, "Agreeing support needs an adjusted target or a new end date.")
+        if support_agreed and data.get("new_end") and data["new_end"] <= self.instance.cycle.end:
+            self.add_error("new_end", "The new end must be after the current end.")
+        return data
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(HistoryAdmin):
+    list_display = [
+        "membership_number",
+        "name",
+        "kind",
+        "category",
+        "requested_on",
+        "late_notice",
+        "cycle_end",
+        "status",
+    ]
+    list_filter = ["status", "kind", "late_notice", "category"]
+    list_select_related = ["registrant__user", "cycle"]
+    search_fields = ["=registrant__membership_number", "=registrant__user__email"]
+    ordering = ["-status", "requested_on"]  # awaiting a decision first, oldest first
+    form = SupportDecisionForm
+    readonly_fields = [
+        "registrant",
+        "kind",
+        "category",
+        "explanation",
+        "action_plan",
+        "requested_on",
+        "late_notice",
+        "cycle_end",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    fieldsets = [
+        (
+            "The request",
+            {
+                "fields": [
+                    "registrant",
+                    "kind",
+                    "category",
+                    "requested_on",
+                    "late_notice",
+                    "cycle_end",
+                    "explanation",
+                    "action_plan",
+                ]
+            },
+        ),
+        ("Decision", {"fields": ["decision", "decision_note", "adjusted_target", "new_end"]}),
+    ]
+    actions = [export_as_csv]
+
+    @admin.display(description="membership number")
+    def membership_number(self, obj: SupportRequest) -> str:
+        return obj.registrant.membership_number
+
+    @admin.display(description="name")
+    def name(self, obj: SupportRequest) -> str:
+        return obj.registrant.user.get_full_name()
+
+    @admin.display(description="cycle ends")
+    def cycle_end(self, obj: SupportRequest):
+        return obj.cycle.end
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # registrants ask, in the portal
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != SupportRequest.Status.PENDING:
+            return [*self.readonly_fields, "decision_note", "adjusted_target", "new_end"]
+        return self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.status != SupportRequest.Status.PENDING:
+            decided = [
+                "status",
+                "decided_by",
+                "decided_at",
+                "decision_note",
+                "adjusted_target",
+                "new_end",
+            ]
+            return [self.fieldsets[0], ("Decision", {"fields": decided})]
+        return self.fieldsets
+
+    def save_model(self, request, obj, form, change):
+        # The decision goes through the service: dates, reminders, history and the email.
+        if obj.status != SupportRequest.Status.PENDING:
+            return
+        try:
+            support.request_decide(
+                request=obj,
+                agreed=form.cleaned_data["decision"] == "agreed",
+                note=form.cleaned_data["decision_note"],
+                decided_by=request.user,
+                adjusted_target=form.cleaned_data.get("adjusted_target"),
+                new_end=form.cleaned_data.get("new_end"),
+            )
+        except ValidationError as error:
+            # Reported on the page; nothing was saved (the service's transaction rolled back).
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Registrant, TermsVersion
+from .models import Registrant, SupportRequest, TermsVersion
 
 
 class JoinForm(forms.Form):
@@ -42,3 +42,29 @@ class ContactForm(forms.ModelForm):
         help_texts = {
             "address": "Where we post reminders if you have no email address.",
         }
+
+
+class SupportForm(forms.Form):
+    """Support for challenging circumstances (R7.1)."""
+
+    category = forms.ChoiceField(
+        label="What's happening?", choices=SupportRequest.Category.choices, widget=forms.RadioSelect
+    )
+    explanation = forms.CharField(
+        label="Your situation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What has happened and how it affects your CPD. We treat it in confidence.",
+    )
+
+
+class GraceForm(forms.Form):
+    """A three-month grace period for a shortfall (R7.2)."""
+
+    explanation = forms.CharField(
+        label="Reason for the shortfall", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action_plan = forms.CharField(
+        label="Your action plan",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How you will make up the credits within three months.",
+    )

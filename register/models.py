@@ -137,6 +137,54 @@ class Cycle(models.Model):
         return self.start <= day <= self.end
 
 
+class SupportRequest(models.Model):
+    """A registrant asks for support in challenging circumstances (R7.1) or for a three-month
+    grace period for a shortfall (R7.2); IMI staff decide, with a note."""
+
+    class Kind(models.TextChoices):
+        CIRCUMSTANCES = "circumstances", "Support for challenging circumstances"
+        GRACE = "grace", "Three-month grace period"
+
+    class Category(models.TextChoices):  # R7.1
+        FAMILY_CARE = "family_care", "Family care"
+        MATERNITY = "maternity", "Maternity leave"
+        ILLNESS = "illness", "Long-term illness or hospitalisation"
+        UNEMPLOYMENT = "unemployment", "Unemployment or redundancy"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a decision"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="requests")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    category = models.CharField(max_length=20, choices=Category.choices, blank=True)
+    explanation = models.TextField(help_text="Your situation, or the reason for the shortfall.")
+    action_plan = models.TextField(blank=True, help_text="How you will meet the target (R7.2).")
+    late_notice = models.BooleanField(default=False)  # R7.1: inside the final six months
+    requested_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_note = models.TextField(blank=True)
+    adjusted_target = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    new_end = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.registrant} ({self.get_status_display()})"
+
+
 class Reminder(models.Model):
     """One progress reminder of a cycle for one due date (R5). The unique constraint is what
     makes "at most once" hold whatever runs twice (R5.4)."""

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import selectors, services
-from .forms import ContactForm, JoinForm
+from . import rules, selectors, services, support
+from .forms import ContactForm, GraceForm, JoinForm, SupportForm
 from .selectors import current_terms, registrant_for
 
 
@@ -53,8 +53,6 @@ def join(request: HttpRequest) -> HttpResponse:
                 f"{registrant.membership_number}.",
             )
             return redirect("cpd:dashboard")
-    from . import rules
-
     preview = rules.first_cycle_for(today)
     return render(
         request,
@@ -94,3 +92,61 @@ def public_entry(request: HttpRequest, membership_number: str) -> HttpResponse:
     """A registrant's public entry, at a stable address to share with employers and customers."""
     registrant = selectors.public_entry(membership_number=membership_number)
     return render(request, "register/public_entry.html", {"registrant": registrant})
+
+
+@login_required
+def support_requests(request: HttpRequest) -> HttpResponse:
+    """Ask for support (R7.1) or a grace period (R7.2), and see what was decided."""
+    registrant = registrant_for(request.user)
+    if registrant is None:
+        return redirect("register:join")
+    today = timezone.localdate()
+    cycle = selectors.open_cycle(registrant=registrant)
+    support_form = SupportForm(request.POST if "support" in request.POST else None, prefix="s")
+    grace_form = GraceForm(request.POST if "grace" in request.POST else None, prefix="g")
+    form, create = None, None
+    if "support" in request.POST:
+        form = support_form
+        create = lambda data: support.support_request_create(  # noqa: E731
+            registrant=registrant, today=today, **data
+        )
+    elif "grace" in request.POST:
+        form = grace_form
+        create = lambda data: support.grace_request_create(  # noqa: E731
+            registrant=registrant,
+            today=today,
+            reason=data["explanation"],
+            action_plan=data["action_plan"],
+        )
+    if form is not None and form.is_valid():
+        try:
+            made = create(form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.message_dict.items():
+                    for message in messages_:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"Your request was sent to the IMI{' (late notice)' if made.late_notice else ''}. "
+                "We'll email you when it's decided.",
+            )
+            return redirect("register:support")
+    return render(
+        request,
+        "register/support.html",
+        {
+            "cycle": cycle,
+            "requests": registrant.requests.select_related("cycle").order_by("-created_at"),
+            "support_form": support_form,
+            "grace_form": grace_form,
+            "grace_deadline": rules.grace_request_deadline(cycle.end) if cycle else None,
+            "grace_in_time": cycle is not None
+            and rules.is_grace_request_in_time(requested_on=today, cycle_end=cycle.end),
+            "late_notice": cycle is not None
+            and rules.is_late_notice(requested_on=today, cycle_end=cycle.end),
+        },
+    )
