@@ -191,6 +191,16 @@ def grace_reminder_dates(*, start: date, end: date) -> list[date]:
 def cycle_reminder_dates(
     *, start: date, end: date, grace_start: date | None = None
 ) -> list[ReminderDue]:
+    return list(_cycle_reminder_dates(start, end, grace_start))
+
+
+# Most cycles share their dates (everyone who joined on a day, every cycle ending 31 March):
+# the sweep asks for the same schedules thousands of times. ReminderDue is frozen, so sharing
+# the cached tuples is safe.
+@lru_cache(maxsize=8192)
+def _cycle_reminder_dates(
+    start: date, end: date, grace_start: date | None
+) -> tuple[ReminderDue, ...]:
     """All reminders of a cycle, with a granted grace period if it has one (R5.1, R5.6).
 
     Before the grace period the cycle follows R5.1 as if it ended the day before the grace
@@ -198,7 +208,7 @@ def cycle_reminder_dates(
     then and monthly until the (extended) end.
     """
     if grace_start is None:
-        return reminder_due_dates(start=start, end=end)
+        return tuple(reminder_due_dates(start=start, end=end))
     original_end = grace_start - timedelta(days=1)
     before = [
         r for r in reminder_due_dates(start=start, end=original_end) if r.due_on < grace_start
@@ -207,7 +217,7 @@ def cycle_reminder_dates(
         ReminderDue(due_on=on, phase=ReminderPhase.GRACE)
         for on in grace_reminder_dates(start=grace_start, end=end)
     ]
-    return before + grace
+    return tuple(before + grace)
 
 
 def latest_cycle_reminder_due(

@@ -4,6 +4,7 @@ import logging
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.utils import timezone
 
 from .reminders import STALE_CLAIM, ReminderBusy, reminder_send, reminders_sweep
@@ -44,10 +45,20 @@ def send_reminder(self, reminder_id: int) -> bool:
         return reminder_send(reminder_id=reminder_id)
     except ReminderBusy:
         # Another worker claimed it; if that worker died, its claim goes stale and we take over.
-        raise self.retry(countdown=STALE_CLAIM.total_seconds() + 5, max_retries=None) from None
+        # (Not counted against the mail-error retries: one more each time.)
+        raise self.retry(
+            countdown=STALE_CLAIM.total_seconds() + 5, max_retries=self.request.retries + 1
+        ) from None
     except (SMTPException, OSError) as error:
         # The row is left "failed" with the error; it stays visible if every retry fails.
-        raise self.retry(exc=error) from error
+        # retry_backoff applies only with autoretry_for: an explicit retry needs its countdown.
+        countdown = get_exponential_backoff_interval(
+            factor=self.retry_backoff,
+            retries=self.request.retries,
+            maximum=self.retry_backoff_max,
+            full_jitter=self.retry_jitter,
+        )
+        raise self.retry(exc=error, countdown=countdown) from error
 
 
 @shared_task(acks_late=True)

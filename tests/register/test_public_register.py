@@ -26,8 +26,14 @@ def ada():
     return registrant
 
 
-@pytest.mark.parametrize("query", ["Lovelace", "ada", "ada love", "PR000001", "pr000001", "1"])
+@pytest.mark.parametrize(
+    "query", ["Lovelace", "ada", "ada love", "{number}", "{number_lower}", "{digits}"]
+)
 def test_anyone_finds_a_current_registrant_by_name_or_number(client, ada, query):
+    number = ada.membership_number
+    query = query.format(
+        number=number, number_lower=number.lower(), digits=str(int(number.removeprefix("PR")))
+    )
     body = client.get(reverse("register:public_register"), {"q": query}).content.decode()
     assert "Ada Lovelace" in body
     assert ada.membership_number in body
