@@ -48,6 +48,7 @@ from cpd.models import Activity
 from cpd.selectors import EFFECTIVE_CREDITS
 from imi_portal.admin_csv import export_as_csv
 
+from . import removal as removal_services
 from . import services, support
 from .imports import COLUMNS, registrant_import_csv
 from .models import (
@@ -55,6 +56,7 @@ from .models import (
     PostalReminder,
     Registrant,
     Reminder,
+    Removal,
     SupportRequest,
     TermsAcceptance,
     TermsVersion,
@@ -845,3 +847,107 @@ class SupportRequestAdmin(HistoryAdmin):
         except ValidationError as error:
             # Reported on the page; nothing was saved (the service's transaction rolled back).
             self.message_user(request, "; ".join(error.messages), messages.ERROR)
+
+
+class RemovalForm(forms.ModelForm):
+    """Remove a registrant (R8.2), or decide their appeal."""
+
+    decision = forms.ChoiceField(
+        choices=[("upheld", "Uphold: reinstate on the register"), ("dismissed", "Dismiss")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    class Meta:
+        model = Removal
+        fields = ["registrant", "reason", "details", "decision", "appeal_note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and self.instance.appeal == Removal.Appeal.PENDING:
+            if not data.get("decision"):
+                self.add_error("decision", "Uphold or dismiss the appeal.")
+            if not (data.get("appeal_note") or "").strip():
+                self.add_error("appeal_note", "Write a note for the registrant.")
+        return data
+
+
+@admin.register(Removal)
+class RemovalAdmin(HistoryAdmin):
+    """Removals and appeals (R8.2): register officers remove with a reason and decide appeals."""
+
+    form = RemovalForm
+    list_display = ["membership_number", "name", "reason", "removed_on", "appeal_by", "appeal"]
+    list_filter = ["appeal", "reason"]
+    list_select_related = ["registrant__user"]
+    search_fields = ["=registrant__membership_number", "=registrant__user__email"]
+    autocomplete_fields = ["registrant"]
+    ordering = ["-removed_on"]
+    actions = [export_as_csv]
+
+    @admin.display(description="membership number")
+    def membership_number(self, obj: Removal) -> str:
+        return obj.registrant.membership_number
+
+    @admin.display(description="name")
+    def name(self, obj: Removal) -> str:
+        return obj.registrant.user.get_full_name()
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["registrant", "reason", "details"]
+        fields = [
+            "registrant",
+            "reason",
+            "details",
+            "removed_on",
+            "removed_by",
+            "appeal_by",
+            "appeal",
+            "appeal_statement",
+            "appealed_on",
+        ]
+        if obj.appeal == Removal.Appeal.PENDING:
+            return [*fields, "decision", "appeal_note"]
+        return [*fields, "appeal_note", "appeal_decided_by", "appeal_decided_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        readonly = [
+            "registrant",
+            "reason",
+            "details",
+            "removed_on",
+            "removed_by",
+            "appeal_by",
+            "appeal",
+            "appeal_statement",
+            "appealed_on",
+            "appeal_decided_by",
+            "appeal_decided_at",
+        ]
+        return readonly if obj.appeal == Removal.Appeal.PENDING else [*readonly, "appeal_note"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Both go through services: status, history, the 28-day window and the emails.
+        if not change:
+            removal = removal_services.registrant_remove(
+                registrant=form.cleaned_data["registrant"],
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                removed_by=request.user,
+                today=timezone.localdate(),
+            )
+            obj.pk = removal.pk
+            obj.refresh_from_db()  # the admin's messages and log show what the service saved
+        elif form.cleaned_data.get("decision"):
+            removal_services.appeal_decide(
+                removal=obj,
+                uphold=form.cleaned_data["decision"] == "upheld",
+                note=form.cleaned_data["appeal_note"],
+                decided_by=request.user,
+            )

@@ -68,3 +68,11 @@ class GraceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="How you will make up the credits within three months.",
     )
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        label="Your statement of appeal",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Why the removal should be reconsidered, with anything the IMI should know.",
+    )

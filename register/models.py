@@ -185,6 +185,52 @@ class SupportRequest(models.Model):
         return f"{self.get_kind_display()} for {self.registrant} ({self.get_status_display()})"
 
 
+class Removal(models.Model):
+    """Staff remove a registrant from the register, with a reason; they may appeal within 28
+    days, and staff uphold (reinstate) or dismiss the appeal (R8.2)."""
+
+    class Reason(models.TextChoices):
+        BREACH = "breach", "Breach of the Code of Conduct"
+        NOT_ELIGIBLE = (
+            "not_eligible",
+            "Not an eligible member or accredited individual (fees unpaid)",
+        )
+        CPD_NOT_MET = "cpd_not_met", "CPD requirement not met within the cycle"
+        OTHER = "other", "Other"
+
+    class Appeal(models.TextChoices):
+        NONE = "none", "No appeal"
+        PENDING = "pending", "Appeal awaiting a decision"
+        UPHELD = "upheld", "Appeal upheld: reinstated"
+        DISMISSED = "dismissed", "Appeal dismissed"
+
+    registrant = models.ForeignKey(Registrant, on_delete=models.CASCADE, related_name="removals")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField(help_text="What the registrant is told.")
+    removed_on = models.DateField()
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    appeal_by = models.DateField(help_text="The last day to appeal (28 days).")
+    appeal = models.CharField(max_length=10, choices=Appeal.choices, default=Appeal.NONE)
+    appeal_statement = models.TextField(blank=True)
+    appealed_on = models.DateField(null=True, blank=True)
+    appeal_note = models.TextField(blank=True)
+    appeal_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    appeal_decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-removed_on", "-pk"]
+        indexes = [models.Index(fields=["appeal"])]
+
+    def __str__(self) -> str:
+        return f"Removal of {self.registrant} on {self.removed_on:%d %b %Y}"
+
+
 class Reminder(models.Model):
     """One progress reminder of a cycle for one due date (R5). The unique constraint is what
     makes "at most once" hold whatever runs twice (R5.4)."""

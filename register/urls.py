@@ -8,6 +8,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("profile/", views.profile, name="profile"),
     path("support/", views.support_requests, name="support"),
+    path("appeal/", views.appeal, name="appeal"),
     path("register/", views.public_register, name="public_register"),
     path("register/<str:membership_number>/", views.public_entry, name="public_entry"),
 ]

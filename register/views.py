@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from . import removal as removal_services
 from . import rules, selectors, services, support
-from .forms import ContactForm, GraceForm, JoinForm, SupportForm
+from .forms import AppealForm, ContactForm, GraceForm, JoinForm, SupportForm
 from .selectors import current_terms, registrant_for
 
 
@@ -148,5 +149,36 @@ def support_requests(request: HttpRequest) -> HttpResponse:
             and rules.is_grace_request_in_time(requested_on=today, cycle_end=cycle.end),
             "late_notice": cycle is not None
             and rules.is_late_notice(requested_on=today, cycle_end=cycle.end),
+        },
+    )
+
+
+@login_required
+def appeal(request: HttpRequest) -> HttpResponse:
+    """A removed registrant sees why and may appeal within 28 days (R8.2)."""
+    registrant = registrant_for(request.user)
+    removal = registrant.removals.order_by("-removed_on", "-pk").first() if registrant else None
+    if removal is None:
+        raise Http404("You have not been removed from the register.")
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            removal_services.removal_appeal(
+                removal=removal,
+                statement=form.cleaned_data["statement"],
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            form.add_error(None if not hasattr(error, "error_dict") else "statement", error)
+        else:
+            messages.success(request, "Your appeal was sent. We'll email you the decision.")
+            return redirect("register:appeal")
+    return render(
+        request,
+        "register/appeal.html",
+        {
+            "removal": removal,
+            "form": form,
+            "can_appeal": removal.appeal == "none" and timezone.localdate() <= removal.appeal_by,
         },
     )

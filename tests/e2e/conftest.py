@@ -81,7 +81,11 @@ def staff_log_in(page, base: str, user, password: str) -> None:
     )
     from django.core.cache import cache
 
+    from allauth.mfa.models import Authenticator
+
     secret = generate_totp_secret()
+    # A fresh authenticator each time, so the test knows its secret.
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     TOTP.activate(user, secret)
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(user.email)
