@@ -67,6 +67,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink(
         "Centres", "admin:accreditation_centre_changelist", _perm("accounts.manage_accreditation")
     ),
+    NavLink("Staff overview", "register:staff_overview", _staff),
     NavLink("Staff admin", "admin:index", _staff),
     NavLink("API", "api-docs", _signed_in),
     NavLink("Account", "account_email", _signed_in),

@@ -60,3 +60,68 @@ def public_register(*, query: str = "") -> QuerySet[Registrant]:
 
 def public_entry(*, membership_number: str) -> Registrant:
     return get_object_or_404(public_register(), membership_number=membership_number.upper())
+
+
+def staff_overview(*, today: date) -> list[dict[str, object]]:
+    """What IMI staff act on, each with a count and the admin list that shows it (one query
+    each, all on indexed columns)."""
+    from dateutil.relativedelta import relativedelta
+
+    from .models import Reminder, Removal, SupportRequest
+
+    first = today.replace(day=1)
+    items = [
+        (
+            "Support and grace requests awaiting a decision",
+            SupportRequest.objects.filter(status=SupportRequest.Status.PENDING),
+            "admin:register_supportrequest_changelist",
+            "status__exact=pending",
+        ),
+        (
+            "Appeals awaiting a decision",
+            Removal.objects.filter(appeal=Removal.Appeal.PENDING),
+            "admin:register_removal_changelist",
+            "appeal__exact=pending",
+        ),
+        (
+            "Registrants whose CPD requirement was not met (review)",
+            Registrant.objects.filter(status=Registrant.Status.CPD_NOT_MET),
+            "admin:register_registrant_changelist",
+            "status__exact=cpd_not_met",
+        ),
+        (
+            "Cycles ending this month",
+            Cycle.objects.filter(
+                status=Cycle.Status.OPEN, end__gte=first, end__lt=first + relativedelta(months=1)
+            ),
+            "admin:register_registrant_changelist",
+            "cycle_ends=month",
+        ),
+        (
+            "Postal reminders due",
+            Reminder.objects.filter(status=Reminder.Status.POSTAL_DUE),
+            "admin:register_postalreminder_changelist",
+            "",
+        ),
+        (
+            "Reminders that failed to send",
+            Reminder.objects.filter(status=Reminder.Status.FAILED),
+            "admin:register_reminder_changelist",
+            "status__exact=failed",
+        ),
+    ]
+    from django.urls import reverse
+
+    overview = [
+        {"label": label, "count": queryset.count(), "url": f"{reverse(name)}?{query}".rstrip("?")}
+        for label, queryset, name, query in items
+    ]
+    # Behind pace needs every open cycle's credits: linked, not counted on every visit.
+    overview.append(
+        {
+            "label": "Registrants behind pace (R3.5)",
+            "count": None,
+            "url": f"{reverse('admin:register_registrant_changelist')}?on_track=no",
+        }
+    )
+    return overview

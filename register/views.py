@@ -3,7 +3,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -182,3 +182,13 @@ def appeal(request: HttpRequest) -> HttpResponse:
             "can_appeal": removal.appeal == "none" and timezone.localdate() <= removal.appeal_by,
         },
     )
+
+
+@login_required
+def staff_overview(request: HttpRequest) -> HttpResponse:
+    """IMI staff's starting point: what needs acting on, linked to the admin lists (each with
+    its CSV export)."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    items = selectors.staff_overview(today=timezone.localdate())
+    return render(request, "register/staff_overview.html", {"items": items})

@@ -13,7 +13,7 @@ from tests.accreditation.factories import CentreFactory
 
 pytestmark = pytest.mark.django_db
 
-STAFF_ONLY = {"Registrants", "Centres", "Staff admin"}
+STAFF_ONLY = {"Registrants", "Centres", "Staff overview", "Staff admin"}
 EVERY_USER = {"Home", "Public register", "API", "Account", "Join the register"}
 
 
@@ -36,9 +36,9 @@ def test_a_signed_in_user_sees_their_account_and_nothing_for_staff_or_centres():
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.REGISTER_OFFICER, EVERY_USER | {"Registrants", "Staff admin"}),
-        (Role.AUDITOR, EVERY_USER | {"Staff admin"}),
-        (Role.ACCREDITATION_OFFICER, EVERY_USER | {"Centres", "Staff admin"}),
+        (Role.REGISTER_OFFICER, EVERY_USER | {"Registrants", "Staff overview", "Staff admin"}),
+        (Role.AUDITOR, EVERY_USER | {"Staff overview", "Staff admin"}),
+        (Role.ACCREDITATION_OFFICER, EVERY_USER | {"Centres", "Staff overview", "Staff admin"}),
     ],
 )
 def test_each_staff_role_sees_its_links_only(role, expected):

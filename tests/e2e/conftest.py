@@ -73,6 +73,7 @@ def staff_log_in(page, base: str, user, password: str) -> None:
     """Log a staff member in through allauth, answering the TOTP step with a known secret."""
     import time
 
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import (
         TOTP,
         format_hotp_value,
@@ -80,8 +81,6 @@ def staff_log_in(page, base: str, user, password: str) -> None:
         hotp_value,
     )
     from django.core.cache import cache
-
-    from allauth.mfa.models import Authenticator
 
     secret = generate_totp_secret()
     # A fresh authenticator each time, so the test knows its secret.
