@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("register.urls")),
     path("cpd/", include("cpd.urls")),
     path("centre/", include("accreditation.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("imi_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -67,10 +67,24 @@ def staff_overview(*, today: date) -> list[dict[str, object]]:
     each, all on indexed columns)."""
     from dateutil.relativedelta import relativedelta
 
+    from audit.models import AuditCase
+
     from .models import Reminder, Removal, SupportRequest
 
     first = today.replace(day=1)
     items = [
+        (
+            "Audits open",
+            AuditCase.objects.filter(status=AuditCase.Status.OPEN),
+            "admin:audit_auditcase_changelist",
+            "status__exact=open",
+        ),
+        (
+            "Audits past their due date",
+            AuditCase.objects.filter(status=AuditCase.Status.OPEN, due_on__lt=today),
+            "admin:audit_auditcase_changelist",
+            "status__exact=open",
+        ),
         (
             "Support and grace requests awaiting a decision",
             SupportRequest.objects.filter(status=SupportRequest.Status.PENDING),
