@@ -272,7 +272,14 @@ def _close(case: AuditCase, *, by: User) -> None:
         counts[item.get_decision_display()] += 1
     case.status = AuditCase.Status.CLOSED
     case.closed_at = timezone.now()
-    case.outcome = ", ".join(f"{n} {label.lower()}" for label, n in counts.items() if n)
+    # "2 activities accepted, 1 activity with credits changed"
+    case.outcome = ", ".join(
+        f"{n} {'activity' if n == 1 else 'activities'} {label.lower()}"
+        if label != "Credits changed"
+        else f"{n} {'activity' if n == 1 else 'activities'} with credits changed"
+        for label, n in counts.items()
+        if n
+    )
     case._history_user = by
     case._change_reason = "All activities decided"
     case.save()

@@ -306,7 +306,7 @@ def test_the_case_closes_when_every_item_is_decided_and_the_registrant_is_told(
         )
     case.refresh_from_db()
     assert case.status == AuditCase.Status.CLOSED and case.closed_at is not None
-    assert case.outcome == "1 accepted, 1 rejected"
+    assert case.outcome == "1 activity accepted, 1 activity rejected"
     assert case.history.first().history_change_reason == "All activities decided"
     (message,) = mail.outbox
     assert message.to == [case.registrant.user.email]

@@ -92,7 +92,8 @@ def test_the_registrant_sees_the_outcome_with_its_reasons(client, case):
     )
     client.force_login(case.registrant.user)
     page = client.get(CASES).text
-    assert "1 accepted, 1 credits changed" in page and "Only one hour." in page
+    assert "1 activity accepted, 1 activity with credits changed" in page
+    assert "Only one hour." in page
     assert "Save the note" not in page
 
 

@@ -89,7 +89,7 @@ def test_an_audit_from_the_draw_to_the_outcome(page: Page, live_server, shot, tm
     page.set_viewport_size({"width": 1280, "height": 720})
     log_in(page, base, registrant.user.email)
     page.goto(f"{base}/audit/")
-    expect(page.get_by_test_id("case-outcome")).to_contain_text("1 credits changed")
+    expect(page.get_by_test_id("case-outcome")).to_contain_text("1 activity with credits changed")
     expect(page.get_by_test_id("item-credits")).to_have_text("4")
     expect(page.get_by_test_id("item-reason")).to_have_text(
         "The certificate confirms four hours of training."
