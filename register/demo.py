@@ -170,7 +170,9 @@ def seed_registrants(*, today: datetime.date, password: str, email) -> list[Regi
         principle="shared",
         qualification_credit_value=12,
     )
-    Cycle.objects.filter(pk=first.pk).update(status=Cycle.Status.MET)
+    first.status = Cycle.Status.MET
+    first._change_reason = "End of cycle (R8.1): demo data"
+    first.save(update_fields=["status"])
     terms = rules.next_cycle_after(first.end)
     cycle_open(registrant=casey, number=2, terms=terms)
     _activity(
