@@ -20,3 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Serve static files straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Browser tests compute a TOTP code then submit it: accept the neighbouring 30-second window so a
+# code computed just before a boundary isn't refused (production keeps allauth's default).
+MFA_TOTP_TOLERANCE = 1
