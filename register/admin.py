@@ -632,22 +632,30 @@ class TermsAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class RegistrantColumnsMixin:
-    """Columns about the registrant a reminder is for, read through list_select_related."""
+    """Columns about the registrant a row is for, read through list_select_related."""
 
-    list_select_related = ["cycle__registrant__user"]
+    registrant_path = "registrant"  # dotted: "cycle.registrant" for reminders
 
-    @admin.display(description="membership number", ordering="cycle__registrant__membership_number")
-    def membership_number(self, obj: Reminder) -> str:
-        return obj.cycle.registrant.membership_number
+    def _registrant(self, obj) -> Registrant:
+        for part in self.registrant_path.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    @admin.display(description="membership number")
+    def membership_number(self, obj) -> str:
+        return self._registrant(obj).membership_number
 
     @admin.display(description="name")
-    def name(self, obj: Reminder) -> str:
-        return obj.cycle.registrant.user.get_full_name()
+    def name(self, obj) -> str:
+        return self._registrant(obj).user.get_full_name()
 
 
 @admin.register(Reminder)
 class ReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every reminder: to whom, for which due date, when, and its status (R5)."""
+
+    registrant_path = "cycle.registrant"
+    list_select_related = ["cycle__registrant__user"]
 
     list_display = [
         "membership_number",
@@ -683,6 +691,9 @@ class ReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin
 @admin.register(PostalReminder)
 class PostalReminderAdmin(RegistrantColumnsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Registrants without email: the reminders staff post, with their addresses (R5.5)."""
+
+    registrant_path = "cycle.registrant"
+    list_select_related = ["cycle__registrant__user"]
 
     list_display = ["membership_number", "name", "address", "postcode", "due_on", "progress"]
     list_filter = ["due_on"]
@@ -746,7 +757,7 @@ class SupportDecisionForm(forms.ModelForm):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(HistoryAdmin):
+class SupportRequestAdmin(RegistrantColumnsMixin, HistoryAdmin):
     list_display = [
         "membership_number",
         "name",
@@ -794,14 +805,6 @@ class SupportRequestAdmin(HistoryAdmin):
         ("Decision", {"fields": ["decision", "decision_note", "adjusted_target", "new_end"]}),
     ]
     actions = [export_as_csv]
-
-    @admin.display(description="membership number")
-    def membership_number(self, obj: SupportRequest) -> str:
-        return obj.registrant.membership_number
-
-    @admin.display(description="name")
-    def name(self, obj: SupportRequest) -> str:
-        return obj.registrant.user.get_full_name()
 
     @admin.display(description="cycle ends")
     def cycle_end(self, obj: SupportRequest):
@@ -873,7 +876,7 @@ class RemovalForm(forms.ModelForm):
 
 
 @admin.register(Removal)
-class RemovalAdmin(HistoryAdmin):
+class RemovalAdmin(RegistrantColumnsMixin, HistoryAdmin):
     """Removals and appeals (R8.2): register officers remove with a reason and decide appeals."""
 
     form = RemovalForm
@@ -884,14 +887,6 @@ class RemovalAdmin(HistoryAdmin):
     autocomplete_fields = ["registrant"]
     ordering = ["-removed_on"]
     actions = [export_as_csv]
-
-    @admin.display(description="membership number")
-    def membership_number(self, obj: Removal) -> str:
-        return obj.registrant.membership_number
-
-    @admin.display(description="name")
-    def name(self, obj: Removal) -> str:
-        return obj.registrant.user.get_full_name()
 
     def get_fields(self, request, obj=None):
         if obj is None:
