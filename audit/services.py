@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
 from cpd.models import Activity, Evidence
 from cpd.services import evidence_add
+from imi_portal.traced import traced_bulk_update
 from register.models import Cycle, Registrant
 
 from . import rules
@@ -117,12 +118,12 @@ def audit_draw(
     bulk_create_with_history(
         items, AuditItem, default_user=drawn_by, default_change_reason="Sampled for audit"
     )
-    bulk_update_with_history(
+    traced_bulk_update(
         locked,
         Activity,
         ["in_audit"],
-        default_user=drawn_by,
-        default_change_reason=f"Sampled for audit (draw {draw.pk})",
+        user=drawn_by,
+        reason=f"Sampled for audit (draw {draw.pk})",
     )
     case_ids = [case.pk for case in AuditCase.objects.filter(draw=draw).only("pk")]
     transaction.on_commit(lambda: _queue_emails(case_ids, "audit-opened"))
@@ -260,12 +261,12 @@ def _close(case: AuditCase, *, by: User) -> None:
     activities = [item.activity for item in items]
     for activity in activities:
         activity.in_audit = False
-    bulk_update_with_history(
+    traced_bulk_update(
         activities,
         Activity,
         ["in_audit"],
-        default_user=by,
-        default_change_reason="Audit closed",
+        user=by,
+        reason="Audit closed",
     )
     counts = dict.fromkeys(AuditItem.Decision.labels, 0)
     for item in items:

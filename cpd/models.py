@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from imi_portal.traced import TracedManager
 from register.models import Cycle, Registrant
 
 from .rules import Principle
@@ -160,6 +161,7 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])  # R6.4
+    objects = TracedManager()
 
     class Meta:
         ordering = ["-completed_on", "-pk"]

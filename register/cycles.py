@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from cpd.selectors import progress_by_cycle
+from imi_portal.traced import traced_bulk_update
 
 from . import rules
 from .models import Cycle, Registrant
@@ -56,10 +56,8 @@ def _close_batch(*, as_of: date, result: EndOfCycleResult, batch: int) -> bool:
             cycle.registrant.status = Registrant.Status.CPD_NOT_MET
             not_met_registrants.append(cycle.registrant)
     reason = "End of cycle (R8.1)"
-    bulk_update_with_history(cycles, Cycle, ["status"], default_change_reason=reason)
-    bulk_update_with_history(
-        not_met_registrants, Registrant, ["status"], default_change_reason=reason
-    )
+    traced_bulk_update(cycles, Cycle, ["status"], reason=reason)
+    traced_bulk_update(not_met_registrants, Registrant, ["status"], reason=reason)
     for cycle in cycles:
         if cycle.status == Cycle.Status.MET:
             cycle_open(

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from imi_portal.traced import TracedManager
+
 
 class TermsVersion(models.Model):
     """A published version of the Terms and Conditions or the Code of Conduct (R1.5)."""
@@ -54,6 +56,7 @@ class Registrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()  # R8.4, R6.4: every change kept, who and when
+    objects = TracedManager()
 
     class Meta:
         ordering = ["membership_number"]
@@ -107,6 +110,9 @@ class Cycle(models.Model):
     last_reminder_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["next_reminder_on", "last_reminder_on"])
+    objects = TracedManager()
+    # The sweep's bookkeeping, not part of the record: bulk writes allowed without history.
+    UNTRACED_FIELDS = ("next_reminder_on", "last_reminder_on")
 
     class Meta:
         ordering = ["registrant", "number"]

@@ -17,6 +17,7 @@ from cpd.services import ActivityLocked, activity_delete, activity_update
 from tests.accounts.factories import UserFactory, grant
 from tests.audit.factories import DUE, TODAY, open_case_for, registrant_with_activities
 from tests.cpd.factories import activity_input, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_the_same_seed_on_the_same_population_draws_the_same_registrants(auditor
     # Undo the first draw's effect on eligibility and draw again with its seed.
     AuditItem.objects.all().delete()
     AuditCase.objects.all().delete()
-    Activity.objects.update(in_audit=False)
+    force_update(Activity.objects, in_audit=False)
     again = draw(auditor, fraction=None, number=3, seed=99)
     assert set(again.cases.values_list("registrant_id", flat=True)) == chosen
 
@@ -110,7 +111,7 @@ def test_an_end_of_cycle_draw_takes_only_cycles_ending_in_the_range(auditor):
     ending = registrant_with_activities(1)
     later = registrant_with_activities(1)
     end = ending.cycles.get().end
-    later.cycles.update(end=end + datetime.timedelta(days=60))
+    force_update(later.cycles, end=end + datetime.timedelta(days=60))
     result = draw(auditor, population="cycle_end", cycle_end_from=end, cycle_end_to=end)
     assert list(result.cases.values_list("registrant_id", flat=True)) == [ending.pk]
 

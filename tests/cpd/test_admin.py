@@ -19,6 +19,7 @@ from register import admin as register_admin
 from register.admin import TableCountPaginator
 from tests.accounts.factories import UserFactory
 from tests.cpd.factories import GatewayCourseFactory, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,9 @@ def test_the_changelist_takes_the_same_queries_for_one_row_and_fifty(
 def test_the_list_shows_registrant_credits_and_the_auditors_value(officer_client):
     registrant = make_registrant()
     activity = make_activity(registrant, title="Brakes", hours=Decimal("3"))
-    Activity.objects.filter(pk=activity.pk).update(audited_credits=Decimal("1.5"), in_audit=True)
+    force_update(
+        Activity.objects.filter(pk=activity.pk), audited_credits=Decimal("1.5"), in_audit=True
+    )
     html = officer_client.get(CHANGELIST).content.decode()
     assert "Brakes" in html
     assert registrant.membership_number in html
@@ -156,7 +159,7 @@ def test_filters(officer_client, activities):
     }
     reading = ActivityType.objects.get(slug="reading")
     assert found(officer_client, activity_type__id__exact=reading.pk) == {activities["reading"].pk}
-    Activity.objects.filter(pk=activities["seminar"].pk).update(in_audit=True)
+    force_update(Activity.objects.filter(pk=activities["seminar"].pk), in_audit=True)
     assert found(officer_client, in_audit__exact="1") == {activities["seminar"].pk}
     assert found(officer_client, completed_on__gte="2026-11-01", completed_on__lt="2026-12-01") == {
         activities["reading"].pk
@@ -168,7 +171,7 @@ def test_filters(officer_client, activities):
 
 def test_export_the_selected_activities(officer_client, activities):
     seminar = activities["seminar"]
-    Activity.objects.filter(pk=seminar.pk).update(audited_credits=Decimal("0"))
+    force_update(Activity.objects.filter(pk=seminar.pk), audited_credits=Decimal("0"))
     response = officer_client.post(
         CHANGELIST, {"action": "export_as_csv", "_selected_action": [seminar.pk]}
     )

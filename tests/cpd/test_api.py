@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from cpd.models import Activity, Evidence, GatewayCourse, Objective, Qualification
 from tests.cpd.factories import TODAY, GatewayCourseFactory, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -357,7 +358,7 @@ def test_filtering_by_another_registrants_objective_finds_nothing(api, other):
     objective = Objective.objects.create(
         registrant=other, title="t", description="d", measure="m", target_date=TODAY
     )
-    Activity.objects.filter(pk=theirs.pk).update(objective=objective)
+    force_update(Activity.objects.filter(pk=theirs.pk), objective=objective)
 
     assert api.get(ACTIVITIES, {"objective": objective.pk}).json()["count"] == 0
 
@@ -487,7 +488,7 @@ def test_the_owner_deletes_an_activity(api, registrant):
 
 def test_an_activity_in_an_audit_cant_be_changed_or_deleted(api, registrant):
     activity = make_activity(registrant)
-    Activity.objects.filter(pk=activity.pk).update(in_audit=True)
+    force_update(Activity.objects.filter(pk=activity.pk), in_audit=True)
     url = f"{ACTIVITIES}{activity.pk}/"
 
     patched = api.patch(url, {"title": "New"}, format="json")
@@ -662,7 +663,7 @@ def test_progress_uses_the_auditors_value_and_says_when_on_track(api, registrant
         hours=None,
         gateway_credits=Decimal("10"),
     )
-    Activity.objects.filter(pk=course.pk).update(audited_credits=Decimal("60"))  # R3.2
+    force_update(Activity.objects.filter(pk=course.pk), audited_credits=Decimal("60"))  # R3.2
 
     body = api.get(PROGRESS).json()
 
@@ -679,7 +680,7 @@ def test_progress_counts_only_the_callers_cycle(api, other):
 
 
 def test_progress_without_an_open_cycle_is_a_404(api, registrant):
-    registrant.cycles.update(status="not_met")
+    force_update(registrant.cycles, status="not_met")
     response = api.get(PROGRESS)
     assert response.status_code == 404
     assert response.json() == {"detail": "You have no open CPD cycle."}
@@ -744,7 +745,7 @@ def test_objectives_list_only_ones_own_with_their_linked_credits(api, registrant
 def test_a_registrant_changes_and_deletes_an_objective(api, registrant):
     objective = api.post(OBJECTIVES, objective_payload(), format="json").json()
     activity = make_activity(registrant)
-    Activity.objects.filter(pk=activity.pk).update(objective_id=objective["id"])
+    force_update(Activity.objects.filter(pk=activity.pk), objective_id=objective["id"])
     url = f"{OBJECTIVES}{objective['id']}/"
 
     changed = api.patch(url, {"status": "achieved"}, format="json")
@@ -936,7 +937,7 @@ def test_staff_cant_delete_a_registrants_evidence(register_officer, evidence):
 def test_evidence_of_an_activity_in_an_audit_cant_be_deleted_but_can_be_added(
     api, activity, evidence
 ):
-    Activity.objects.filter(pk=activity.pk).update(in_audit=True)
+    force_update(Activity.objects.filter(pk=activity.pk), in_audit=True)
 
     assert api.delete(f"/api/v1/evidence/{evidence.pk}/").status_code == 409
     assert Evidence.objects.filter(pk=evidence.pk).exists()

@@ -33,6 +33,7 @@ from register.selectors import current_terms
 from register.services import registrant_join_accepting_current_terms
 from tests.accounts.factories import UserFactory
 from tests.cpd.factories import TODAY, GatewayCourseFactory, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -204,9 +205,13 @@ def two_cycle_record() -> Registrant:
         )
     )
     # R6.3 outcomes, set directly while there is no audit model.
-    Activity.objects.filter(pk=made[0].pk).update(audited_credits=Decimal("5.00"))  # adjusted
-    Activity.objects.filter(pk=made[2].pk).update(audited_credits=made[2].credits)  # accepted
-    Activity.objects.filter(pk=made[13].pk).update(audited_credits=Decimal("0"))  # rejected
+    force_update(
+        Activity.objects.filter(pk=made[0].pk), audited_credits=Decimal("5.00")
+    )  # adjusted
+    force_update(
+        Activity.objects.filter(pk=made[2].pk), audited_credits=made[2].credits
+    )  # accepted
+    force_update(Activity.objects.filter(pk=made[13].pk), audited_credits=Decimal("0"))  # rejected
     return fresh(registrant)
 
 
@@ -396,7 +401,7 @@ def test_the_data_holds_every_activity_with_every_field_and_evidence_metadata(re
     second = make_activity(
         registrant, title="Hybrid systems e-learning", activity_type="e-learning"
     )
-    Activity.objects.filter(pk=first.pk).update(audited_credits=Decimal("2.00"))
+    force_update(Activity.objects.filter(pk=first.pk), audited_credits=Decimal("2.00"))
     upload = SimpleUploadedFile("certificate.pdf", PDF_HEADER, content_type="application/pdf")
     evidence = evidence_add(activity=second, upload=upload, user=registrant.user)
 

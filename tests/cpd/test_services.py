@@ -8,6 +8,7 @@ from cpd.models import Activity, Qualification
 from cpd.selectors import cycle_progress
 from cpd.services import activity_create, activity_delete, activity_update
 from tests.cpd.factories import TODAY, GatewayCourseFactory, activity_input, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(registrant, over
 
 def test_an_activity_in_audit_cannot_be_changed_or_deleted(registrant):
     activity = make_activity(registrant)
-    Activity.objects.filter(pk=activity.pk).update(in_audit=True)
+    force_update(Activity.objects.filter(pk=activity.pk), in_audit=True)
     activity.refresh_from_db()
     with pytest.raises(ValidationError):
         activity_update(activity=activity, data=activity_input(title="New"), as_of=TODAY)
@@ -141,7 +142,7 @@ def test_progress_caps_reading_and_uses_the_auditors_value(registrant):
             working_practice_statement="w",
         )
     seminar = make_activity(registrant)  # 1.5
-    Activity.objects.filter(pk=seminar.pk).update(audited_credits=Decimal("4"))  # R3.2
+    force_update(Activity.objects.filter(pk=seminar.pk), audited_credits=Decimal("4"))  # R3.2
     result = cycle_progress(cycle=registrant.cycles.get(), as_of=TODAY).progress
     assert result.recorded_credits == Decimal("41.50")
     assert result.reading_counted == Decimal("18.00")

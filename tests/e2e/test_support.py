@@ -11,6 +11,7 @@ from accounts.roles import Role
 from register.models import Cycle
 from tests.accounts.factories import PASSWORD, UserFactory, grant
 from tests.e2e.conftest import staff_log_in
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -18,8 +19,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def registrant_ending_in(days: int):
     registrant = make_registrant(joined_on=datetime.date(2024, 5, 10))
-    Cycle.objects.filter(registrant=registrant).update(
-        end=timezone.localdate() + datetime.timedelta(days=days)
+    force_update(
+        Cycle.objects.filter(registrant=registrant),
+        end=timezone.localdate() + datetime.timedelta(days=days),
     )
     return registrant
 

@@ -19,6 +19,7 @@ from register.admin import registrants_with_progress
 from register.models import Cycle, Registrant, TermsVersion
 from tests.accounts.factories import UserFactory
 from tests.cpd.factories import GatewayCourseFactory, make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,9 @@ def test_counted_credits_cap_reading_and_use_the_auditors_value(officer_client):
     audited = make_activity(
         registrant, principle="shared", hours=None, gateway_course=course, activity_type="seminar"
     )
-    Activity.objects.filter(pk=audited.pk).update(audited_credits=Decimal("4"))  # R3.2: 10 → 4
+    force_update(
+        Activity.objects.filter(pk=audited.pk), audited_credits=Decimal("4")
+    )  # R3.2: 10 → 4
 
     shown = row(officer_client.get(CHANGELIST), registrant)
 
@@ -217,7 +220,7 @@ def test_the_sql_progress_agrees_with_the_rules(joined_on, reading, other, audit
     if Decimal(other):
         activity = make_activity(registrant, hours=Decimal(other), completed_on=completed_on)
         if audited is not None:
-            Activity.objects.filter(pk=activity.pk).update(audited_credits=Decimal(audited))
+            force_update(Activity.objects.filter(pk=activity.pk), audited_credits=Decimal(audited))
 
     shown = registrants_with_progress(Registrant.objects.all(), as_of=TODAY).get(pk=registrant.pk)
 
@@ -229,7 +232,7 @@ def test_the_sql_progress_agrees_with_the_rules(joined_on, reading, other, audit
 
 def test_a_registrant_without_an_open_cycle_shows_no_progress(officer_client):
     registrant = make_registrant()
-    Cycle.objects.filter(registrant=registrant).update(status=Cycle.Status.NOT_MET)
+    force_update(Cycle.objects.filter(registrant=registrant), status=Cycle.Status.NOT_MET)
     response = officer_client.get(CHANGELIST)
     shown = row(response, registrant)
     admin = response.context["cl"].model_admin
@@ -242,7 +245,7 @@ def test_a_registrant_without_an_open_cycle_shows_no_progress(officer_client):
 def test_only_the_open_cycle_counts(officer_client):
     registrant = make_registrant(joined_on=datetime.date(2025, 5, 10))
     make_activity(registrant, hours=Decimal("10"))
-    Cycle.objects.filter(registrant=registrant).update(status=Cycle.Status.MET)
+    force_update(Cycle.objects.filter(registrant=registrant), status=Cycle.Status.MET)
     Cycle.objects.create(
         registrant=registrant,
         number=2,
@@ -298,7 +301,7 @@ def test_search_by_the_start_of_a_last_name(officer_client, three):
 
 
 def test_filter_by_status(officer_client, three):
-    Registrant.objects.filter(pk=three["alan"].pk).update(status=Registrant.Status.REMOVED)
+    force_update(Registrant.objects.filter(pk=three["alan"].pk), status=Registrant.Status.REMOVED)
     assert found(officer_client, status__exact="removed") == {three["alan"].pk}
     assert found(officer_client, status__exact="current") == {three["ada"].pk, three["grace"].pk}
 
@@ -314,9 +317,9 @@ def test_filter_by_open_cycle_ending(officer_client, three):
     # Alan joined June 2024: his cycle ends 31 March 2027, within six months of 23 Nov 2026.
     assert found(officer_client, cycle_ends="6months") == {three["alan"].pk}
     assert found(officer_client, cycle_ends="month") == set()
-    Cycle.objects.filter(registrant=three["ada"]).update(end=datetime.date(2026, 11, 30))
+    force_update(Cycle.objects.filter(registrant=three["ada"]), end=datetime.date(2026, 11, 30))
     assert found(officer_client, cycle_ends="month") == {three["ada"].pk}
-    Cycle.objects.filter(registrant=three["grace"]).update(end=datetime.date(2026, 11, 1))
+    force_update(Cycle.objects.filter(registrant=three["grace"]), end=datetime.date(2026, 11, 1))
     assert found(officer_client, cycle_ends="passed") == {three["grace"].pk}
 
 
@@ -481,7 +484,7 @@ def test_contact_details_saved_in_the_admin_are_kept_in_the_history(
 def test_nobody_can_revert_a_registrant_through_the_history(officer_client, three):
     ada = three["ada"]
     version = ada.history.first()
-    Registrant.objects.filter(pk=ada.pk).update(status=Registrant.Status.REMOVED)
+    force_update(Registrant.objects.filter(pk=ada.pk), status=Registrant.Status.REMOVED)
     url = reverse("admin:register_registrant_simple_history", args=[ada.pk, version.pk])
     assert officer_client.get(url).status_code == 200
     assert officer_client.post(url, {}).status_code == 403

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from register.models import Registrant
 from tests.accounts.factories import UserFactory, grant
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_staff_search_the_register_by_name_email_or_membership_number(staff_api,
 
 def test_staff_filter_the_register_by_status(staff_api):
     removed = make_registrant()
-    Registrant.objects.filter(pk=removed.pk).update(status=Registrant.Status.REMOVED)
+    force_update(Registrant.objects.filter(pk=removed.pk), status=Registrant.Status.REMOVED)
     make_registrant()
 
     body = staff_api.get(URL, {"status": "removed"}).json()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from register.models import Registrant
 from tests.accounts.factories import UserFactory
 from tests.cpd.factories import make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_the_entry_shows_only_what_the_register_allows(client, ada):
 
 @pytest.mark.parametrize("status", [Registrant.Status.REMOVED, Registrant.Status.CPD_NOT_MET])
 def test_someone_not_current_is_not_listed(client, ada, status):
-    Registrant.objects.filter(pk=ada.pk).update(status=status)
+    force_update(Registrant.objects.filter(pk=ada.pk), status=status)
     assert (
         "Ada Lovelace"
         not in client.get(reverse("register:public_register"), {"q": "Ada"}).content.decode()

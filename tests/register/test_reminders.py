@@ -12,6 +12,7 @@ from register.models import Cycle, Reminder
 from register.reminders import reminder_send, reminders_sweep
 from register.rules import cycle_reminder_dates
 from tests.cpd.factories import make_activity
+from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,8 @@ def test_registrants_without_email_get_a_postal_reminder_not_an_email(registrant
 def test_a_grace_period_brings_reminders_at_its_start_and_monthly(registrant):
     cycle = registrant.cycles.get()
     run(datetime.date(2028, 2, 29))
-    Cycle.objects.filter(pk=cycle.pk).update(
+    force_update(
+        Cycle.objects.filter(pk=cycle.pk),
         end=datetime.date(2028, 6, 30),
         grace_start=datetime.date(2028, 4, 1),
         next_reminder_on=datetime.date(2028, 4, 1),  # what the grace decision service sets
