@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -101,12 +101,8 @@ def evidence_for_user(*, user, pk: int) -> Evidence:
 
 
 def objectives_for(*, registrant: Registrant) -> QuerySet[Objective]:
-    from django.db.models import Count
-
+    """The plan's objectives with their activities' count and credits (R3.2 values)."""
+    credits = Coalesce(Sum(Coalesce("activities__audited_credits", "activities__credits")), ZERO)
     return registrant.objectives.annotate(
-        activity_count=Count("activities"), credits=_credits_sum_on_objective()
+        activity_count=Count("activities"), credits=credits
     ).order_by("status", "target_date", "pk")
-
-
-def _credits_sum_on_objective():
-    return Coalesce(Sum(Coalesce("activities__audited_credits", "activities__credits")), ZERO)

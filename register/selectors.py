@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from .models import Cycle, Registrant, TermsVersion
+from .models import Cycle, Registrant, Reminder, Removal, SupportRequest, TermsVersion
 
 
 def current_terms(*, as_of: date) -> dict[str, TermsVersion]:
@@ -65,11 +67,9 @@ def public_entry(*, membership_number: str) -> Registrant:
 def staff_overview(*, today: date) -> list[dict[str, object]]:
     """What IMI staff act on, each with a count and the admin list that shows it (one query
     each, all on indexed columns)."""
-    from dateutil.relativedelta import relativedelta
-
+    # audit depends on register: imported here, not at module level, to keep the apps' import
+    # order one way.
     from audit.models import AuditCase
-
-    from .models import Reminder, Removal, SupportRequest
 
     first = today.replace(day=1)
     items = [
@@ -124,8 +124,6 @@ def staff_overview(*, today: date) -> list[dict[str, object]]:
             "status__exact=failed",
         ),
     ]
-    from django.urls import reverse
-
     overview = [
         {"label": label, "count": queryset.count(), "url": f"{reverse(name)}?{query}".rstrip("?")}
         for label, queryset, name, query in items

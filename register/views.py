@@ -105,23 +105,19 @@ def support_requests(request: HttpRequest) -> HttpResponse:
     cycle = selectors.open_cycle(registrant=registrant)
     support_form = SupportForm(request.POST if "support" in request.POST else None, prefix="s")
     grace_form = GraceForm(request.POST if "grace" in request.POST else None, prefix="g")
-    form, create = None, None
-    if "support" in request.POST:
-        form = support_form
-        create = lambda data: support.support_request_create(  # noqa: E731
-            registrant=registrant, today=today, **data
-        )
-    elif "grace" in request.POST:
-        form = grace_form
-        create = lambda data: support.grace_request_create(  # noqa: E731
-            registrant=registrant,
-            today=today,
-            reason=data["explanation"],
-            action_plan=data["action_plan"],
-        )
+    form = support_form if support_form.is_bound else grace_form if grace_form.is_bound else None
     if form is not None and form.is_valid():
+        data = form.cleaned_data
         try:
-            made = create(form.cleaned_data)
+            if form is support_form:
+                made = support.support_request_create(registrant=registrant, today=today, **data)
+            else:
+                made = support.grace_request_create(
+                    registrant=registrant,
+                    today=today,
+                    reason=data["explanation"],
+                    action_plan=data["action_plan"],
+                )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, messages_ in error.message_dict.items():
