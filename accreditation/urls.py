@@ -1,9 +1,8 @@
-from django.urls import path
+"""Accreditation pages: each views module owns its URL patterns (centre side, candidates,
+awards), all under the one `accreditation` namespace."""
 
-from . import views
+from .views import awards, candidates, centre
 
 app_name = "accreditation"
 
-urlpatterns = [
-    path("", views.my_centre, name="my_centre"),
-]
+urlpatterns = [*centre.urlpatterns, *candidates.urlpatterns, *awards.urlpatterns]

@@ -328,7 +328,7 @@ def evidence_check(upload: UploadedFile) -> str:
     return kind.mime
 
 
-def _safe_name(name: str) -> str:
+def safe_file_name(name: str) -> str:
     # Keep only the last part of what the browser sent: no folders, no control characters.
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if ch.isprintable()).strip() or "evidence"
@@ -340,7 +340,7 @@ def evidence_add(*, activity: Activity, upload: UploadedFile, user: User) -> Evi
     mime = evidence_check(upload)
     evidence = Evidence(
         activity=activity,
-        original_name=_safe_name(upload.name),
+        original_name=safe_file_name(upload.name),
         content_type=mime,
         extension=EVIDENCE_TYPES[mime],
         size=upload.size,

@@ -20,7 +20,7 @@ urlpatterns = [
     path("accounts/api-token/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
     path("", include("register.urls")),
     path("cpd/", include("cpd.urls")),
-    path("centre/", include("accreditation.urls")),
+    path("", include("accreditation.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("imi_portal.api_urls")),

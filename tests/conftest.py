@@ -38,12 +38,14 @@ def restore_reference_data() -> None:
     """
     from django.apps import apps
 
+    from accreditation.reference_data import load_structure
     from cpd.reference_data import load_catalogues
     from register.reference_data import publish_first_terms
 
     assign_role_permissions(apps)
     load_catalogues(apps)
     publish_first_terms(apps)
+    load_structure(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
-from .selectors import centres_for_member
+from ..selectors import centres_for_member
 
 
 @login_required
@@ -16,3 +17,8 @@ def my_centre(request: HttpRequest) -> HttpResponse:
             m.get_role_display() for m in centre.people if m.user_id == request.user.pk
         ]
     return render(request, "accreditation/my_centre.html", {"centres": centres})
+
+
+urlpatterns = [
+    path("centre/", my_centre, name="my_centre"),
+]

@@ -1,0 +1,3 @@
+"""Certificates and the public verification page (R9.11)."""
+
+urlpatterns: list = []
