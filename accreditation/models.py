@@ -495,6 +495,9 @@ class StatementMapping(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.statement.code}: {self.covered_by}"
+
 
 # --- Candidates, attempts and awards (R9.4-R9.7, R9.10, R9.11) ---------------------------------
 
@@ -539,7 +542,8 @@ class Candidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.email} – {self.route} level {self.level.number}"
+        name = self.user.get_full_name() or self.user.email
+        return f"{name} – {self.route} level {self.level.number}"
 
 
 class WindowExtension(models.Model):
@@ -556,6 +560,9 @@ class WindowExtension(models.Model):
 
     class Meta:
         ordering = ["candidate", "extended_at"]
+
+    def __str__(self) -> str:
+        return f"Window extended to {self.new_end:%d %b %Y}"
 
 
 class LevelReview(models.Model):
@@ -574,6 +581,9 @@ class LevelReview(models.Model):
 
     class Meta:
         ordering = ["candidate", "reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"Level review on {self.reviewed_on:%d %b %Y}"
 
 
 class Attempt(models.Model):
