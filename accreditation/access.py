@@ -16,6 +16,7 @@ from .models import (
     Centre,
     CentreDevisedAssessment,
     CentreMembership,
+    CompetenceEvidence,
 )
 
 OFFICER_PERMISSION = "accounts.manage_accreditation"
@@ -55,6 +56,39 @@ def centre_for_user(user: User, pk: int, *, manage: bool = False, record: bool =
     if centre is None:
         raise Http404("No such centre.")
     return centre
+
+
+def can_manage_centre(user: User, centre: Centre) -> bool:
+    """Whether `user` manages the centre: its administrators, and officers."""
+    return (
+        is_officer(user)
+        or CentreMembership.objects.filter(
+            user=user, centre=centre, role=CentreMembership.CentreRole.CENTRE_ADMINISTRATOR
+        ).exists()
+    )
+
+
+def centre_person_for_user(user: User, centre_pk: int, person_pk: int) -> tuple[Centre, User]:
+    """A person at a centre, seen by the centre's administrators, officers and the person
+    themself; else 404 (also when the person doesn't work at the centre)."""
+    centre = centre_for_user(user, centre_pk)
+    if user.pk != person_pk and not can_manage_centre(user, centre):
+        raise Http404("No such person.")
+    person = User.objects.filter(pk=person_pk, centre_memberships__centre=centre).first()
+    if person is None:
+        raise Http404("No such person.")
+    return centre, person
+
+
+def competence_evidence_for_user(
+    user: User, centre_pk: int, person_pk: int, pk: int
+) -> CompetenceEvidence:
+    """One piece of a person's competence evidence, with the access of their page (R10.3)."""
+    _, person = centre_person_for_user(user, centre_pk, person_pk)
+    evidence = CompetenceEvidence.objects.filter(user=person, pk=pk).first()
+    if evidence is None:
+        raise Http404("No such evidence.")
+    return evidence
 
 
 def candidates_for(user: User) -> QuerySet[Candidate]:
@@ -101,3 +135,10 @@ def award_for_user(user: User, pk: int) -> Award:
 
 def devised_assessments_for(user: User) -> QuerySet[CentreDevisedAssessment]:
     return CentreDevisedAssessment.objects.filter(centre__in=centres_for(user))
+
+
+def devised_assessment_for_user(user: User, centre: Centre, pk: int) -> CentreDevisedAssessment:
+    assessment = devised_assessments_for(user).filter(centre=centre, pk=pk).first()
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment

@@ -6,18 +6,24 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
+from register.models import Registrant
 
 from . import rules
 from .models import (
     Attempt,
     Candidate,
     Centre,
+    CentreDevisedAssessment,
     CentreMembership,
     CompetenceEvidence,
     Component,
+    EqaAction,
+    EqaVisit,
     Level,
     Route,
+    StaffApproval,
     Statement,
+    StatementMapping,
 )
 
 
@@ -127,3 +133,166 @@ def candidate_detail(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
 def candidate_list(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
     """The shape of a candidate list: one query for the rows, one for their awards' presence."""
     return queryset.select_related("user", "route", "level", "centre", "award")
+
+
+# --- The centre pages (R9.2, R9.3, R9.8, R9.9, R10.3) ------------------------------------------
+
+
+def _mark_out_of_date(evidence: list[CompetenceEvidence], as_of: date) -> list[CompetenceEvidence]:
+    for item in evidence:
+        item.out_of_date = rules.evidence_out_of_date(  # R10.3
+            kind=item.kind, dated=item.dated, as_of=as_of
+        )
+    return evidence
+
+
+@dataclass
+class CentreOverview:
+    approvals: list
+    visits: list[EqaVisit]
+    open_actions: list[EqaAction]
+    people: int
+    candidates: int
+    devised_assessments: int
+
+
+def centre_overview(*, centre: Centre, recent_visits: int = 3) -> CentreOverview:
+    """The centre page: its approvals per route and level, and its external quality assurance
+    (R9.2, R9.9), in a fixed number of queries."""
+    return CentreOverview(
+        approvals=list(centre.approvals.select_related("route", "level")),
+        visits=list(centre.visits.select_related("quality_assurer")[:recent_visits]),
+        open_actions=list(
+            EqaAction.objects.filter(visit__centre=centre, completed_on__isnull=True)
+            .select_related("visit")
+            .order_by("due_on")
+        ),
+        people=centre.memberships.values("user_id").distinct().count(),
+        candidates=centre.candidates.count(),
+        devised_assessments=centre.devised_assessments.count(),
+    )
+
+
+@dataclass
+class CentrePerson:
+    user: User
+    memberships: list[CentreMembership] = field(default_factory=list)
+
+    @property
+    def approvals(self) -> list[StaffApproval]:
+        return self.user.centre_approvals
+
+    @property
+    def evidence(self) -> list[CompetenceEvidence]:
+        return self.user.evidence
+
+    @property
+    def out_of_date(self) -> list[CompetenceEvidence]:
+        return [e for e in self.evidence if e.out_of_date]
+
+    @property
+    def registrant(self):
+        # The Professional Register entry, if any: its CPD status shows beside the approvals.
+        return getattr(self.user, "registrant", None)
+
+
+def centre_people(*, centre: Centre, as_of: date) -> list[CentrePerson]:
+    """Each person at the centre with their roles, their approvals at this centre, their
+    competence evidence (out of date flagged, R10.3) and their register entry (R9.3): four
+    queries, however many people."""
+    approvals = StaffApproval.objects.filter(centre=centre).select_related("route", "level")
+    memberships = centre.memberships.select_related("user", "user__registrant").prefetch_related(
+        Prefetch("user__staff_approvals", queryset=approvals, to_attr="centre_approvals"),
+        Prefetch(
+            "user__competence_evidence",
+            queryset=CompetenceEvidence.objects.order_by("kind", "-dated"),
+            to_attr="evidence",
+        ),
+    )
+    people: dict[int, CentrePerson] = {}
+    for membership in memberships.order_by("user__last_name", "user__first_name", "user_id"):
+        person = people.setdefault(membership.user_id, CentrePerson(membership.user))
+        person.memberships.append(membership)
+        if not hasattr(membership.user, "_marked"):
+            _mark_out_of_date(membership.user.evidence, as_of)
+            membership.user._marked = True
+    return list(people.values())
+
+
+@dataclass
+class PersonRecord:
+    approvals: list[StaffApproval]
+    evidence: list[CompetenceEvidence]
+    memberships: list[CentreMembership]
+    registrant: Registrant | None
+
+
+def centre_person_record(*, centre: Centre, person: User, as_of: date) -> PersonRecord:
+    """One person's approvals at the centre and all their competence evidence (R9.3, R10.3)."""
+    return PersonRecord(
+        approvals=list(
+            StaffApproval.objects.filter(centre=centre, user=person).select_related(
+                "route", "level"
+            )
+        ),
+        evidence=_mark_out_of_date(
+            list(
+                CompetenceEvidence.objects.filter(user=person)
+                .select_related("qualification")
+                .order_by("kind", "-dated")
+            ),
+            as_of,
+        ),
+        memberships=list(centre.memberships.filter(user=person)),
+        registrant=Registrant.objects.filter(user=person).first(),
+    )
+
+
+@dataclass
+class StaffCompetence:
+    user: User
+    in_date: bool
+    latest: date
+
+
+def qualification_staff(*, centre: Centre, as_of: date) -> list[tuple[object, list]]:
+    """For each qualification the centre delivers, its staff whose competence evidence supports
+    it, in date or not (R10.3: staff can see whose evidence is out of date)."""
+    delivered = list(centre.qualifications.order_by("title"))
+    evidence = (
+        CompetenceEvidence.objects.filter(
+            qualification__in=delivered,
+            user__in=centre.memberships.values("user_id"),
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "-dated")
+    )
+    found: dict[int, dict[int, StaffCompetence]] = {q.pk: {} for q in delivered}
+    for item in evidence:
+        in_date = not rules.evidence_out_of_date(kind=item.kind, dated=item.dated, as_of=as_of)
+        row = found[item.qualification_id].get(item.user_id)
+        if row is None:
+            found[item.qualification_id][item.user_id] = StaffCompetence(
+                item.user, in_date, item.dated
+            )
+        else:
+            row.in_date = row.in_date or in_date
+            row.latest = max(row.latest, item.dated)
+    return [(q, list(found[q.pk].values())) for q in delivered]
+
+
+def devised_assessment_list(*, centre: Centre) -> QuerySet[CentreDevisedAssessment]:
+    return centre.devised_assessments.select_related("route", "level", "replaces")
+
+
+def devised_assessment_detail(queryset: QuerySet[CentreDevisedAssessment]):
+    return queryset.select_related(
+        "route", "level", "replaces", "submitted_by", "decided_by"
+    ).prefetch_related(
+        Prefetch(
+            "mappings",
+            queryset=StatementMapping.objects.select_related("statement__module").order_by(
+                "statement__module__code", "statement__code"
+            ),
+        )
+    )
