@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import User
 
 from .models import (
+    AttemptEvidence,
     Award,
     Candidate,
     Centre,
@@ -142,3 +143,16 @@ def devised_assessment_for_user(user: User, centre: Centre, pk: int) -> CentreDe
     if assessment is None:
         raise Http404("No such assessment.")
     return assessment
+
+
+def attempt_evidence_for_user(user: User, pk: int) -> AttemptEvidence:
+    """A file kept with an attempt (R9.10): for whoever may see the candidate (their centre's
+    staff, the candidate, officers); else 404."""
+    evidence = (
+        AttemptEvidence.objects.filter(attempt__candidate__in=candidates_for(user), pk=pk)
+        .select_related("attempt")
+        .first()
+    )
+    if evidence is None:
+        raise Http404("No such file.")
+    return evidence

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from register.models import Registrant
@@ -13,8 +14,10 @@ from .models import (
     Attempt,
     Candidate,
     Centre,
+    CentreApproval,
     CentreDevisedAssessment,
     CentreMembership,
+    CodeOfConduct,
     CompetenceEvidence,
     Component,
     EqaAction,
@@ -131,8 +134,24 @@ def candidate_detail(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 
 def candidate_list(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
-    """The shape of a candidate list: one query for the rows, one for their awards' presence."""
-    return queryset.select_related("user", "route", "level", "centre", "award")
+    """The shape of a candidate list: one query for the rows, with their awards and how many of
+    their route's components each has passed (`passed_count` of `component_count`, R9.5)."""
+    passed = (
+        Attempt.objects.filter(candidate=OuterRef("pk"), outcome=Attempt.Outcome.PASS)
+        .values("candidate")
+        .annotate(n=Count("component", distinct=True))
+        .values("n")
+    )
+    components = (
+        Component.objects.filter(route=OuterRef("route"))
+        .values("route")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.select_related("user", "route", "level", "centre", "award").annotate(
+        passed_count=Coalesce(Subquery(passed), 0),
+        component_count=Coalesce(Subquery(components), 0),
+    )
 
 
 # --- The centre pages (R9.2, R9.3, R9.8, R9.9, R10.3) ------------------------------------------
@@ -296,3 +315,42 @@ def devised_assessment_detail(queryset: QuerySet[CentreDevisedAssessment]):
             ),
         )
     )
+
+
+# --- The candidate pages (R9.2, R9.4, R9.8) ----------------------------------------------------
+
+
+def registration_offers(*, centre: Centre) -> QuerySet[CentreApproval]:
+    """The routes and levels the centre may register candidates for now (R9.2): its approved
+    ones, and none while the centre itself isn't approved."""
+    if centre.status != Centre.Status.APPROVED:
+        return CentreApproval.objects.none()
+    return centre.approvals.filter(status=CentreApproval.Status.APPROVED).select_related(
+        "route", "level"
+    )
+
+
+def centre_people_choices(*, centre: Centre) -> QuerySet[User]:
+    """Everyone working at the centre, to choose an assessor or invigilator from; whether they
+    are approved is the service's check (R9.3, R9.7)."""
+    return (
+        User.objects.filter(centre_memberships__centre=centre)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def devised_assessments_usable(*, candidate: Candidate) -> QuerySet[CentreDevisedAssessment]:
+    """The centre's approved centre devised assessments for the candidate's route and level
+    (R9.8)."""
+    return CentreDevisedAssessment.objects.filter(
+        centre_id=candidate.centre_id,
+        route_id=candidate.route_id,
+        level_id=candidate.level_id,
+        status=CentreDevisedAssessment.Status.APPROVED,
+    ).select_related("replaces")
+
+
+def current_code_of_conduct(*, as_of: date) -> CodeOfConduct | None:
+    """The Accreditation Code of Conduct a candidate accepts today (R9.4)."""
+    return CodeOfConduct.objects.filter(published_on__lte=as_of).first()

@@ -9,36 +9,32 @@ through `registrant_add_by_staff`, so an imported registrant gets the same back-
 Rows are numbered as a spreadsheet numbers them: the header is row 1, the first person row 2.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+
+from imi_portal.csv_import import (
+    FirstRows,
+    RowError,
+    check_person,
+    read_records,
+    save_all_or_nothing,
+    sorted_errors,
+)
 
 from .models import Registrant
 from .services import registrant_add_by_staff
 
+__all__ = ["COLUMNS", "MAX_ROWS", "RowError", "parse_register_csv", "registrant_import_csv"]
+
 COLUMNS = ("email", "first_name", "last_name", "joined_on")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-NAME_MAX_LENGTH = 150  # accounts.User.first_name and last_name
-EMAIL_MAX_LENGTH = 254
-HEADER_ROW = 1
 LOOKUP_BATCH = 1000  # emails checked against the register per query
 # Each person takes a dozen or so writes (account, registrant, cycle, role, history): about 7 ms
 # on PostgreSQL, so 2,000 rows finish well inside a web request. Split a larger register.
 MAX_ROWS = 2000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the file as a whole (not UTF-8, empty)
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -66,35 +62,6 @@ class ImportResult:
         return not self.errors
 
 
-def _decode(data: bytes) -> str:
-    # Excel's "CSV UTF-8" starts with a byte-order mark; utf-8-sig drops it.
-    return data.decode("utf-8-sig")
-
-
-def _check_header(header: list[str]) -> list[RowError]:
-    names = [name.strip().lower() for name in header]
-    errors = [
-        RowError(HEADER_ROW, column, f"The header has no “{column}” column.")
-        for column in COLUMNS
-        if column not in names
-    ]
-    errors += [
-        RowError(HEADER_ROW, name or "(blank)", f"Unexpected column “{name}”.")
-        for name in names
-        if name not in COLUMNS
-    ]
-    errors += [
-        RowError(HEADER_ROW, column, f"The “{column}” column appears more than once.")
-        for column in COLUMNS
-        if names.count(column) > 1
-    ]
-    if errors:
-        errors.append(
-            RowError(HEADER_ROW, "header", "The first row must be: " + ",".join(COLUMNS) + ".")
-        )
-    return errors
-
-
 def _parse_date(value: str, *, row: int, today: date) -> tuple[date | None, RowError | None]:
     def error(message: str) -> tuple[None, RowError]:
         return None, RowError(row, "joined_on", message)
@@ -112,100 +79,28 @@ def _parse_date(value: str, *, row: int, today: date) -> tuple[date | None, RowE
     return joined_on, None
 
 
-def _check_row(
-    values: dict[str, str], *, row: int, today: date
-) -> tuple[ImportRow | None, list[RowError]]:
-    errors: list[RowError] = []
-    email = values["email"]
-    if not email:
-        errors.append(RowError(row, "email", "Enter an email address."))
-    elif len(email) > EMAIL_MAX_LENGTH:
-        errors.append(RowError(row, "email", "The email address is too long."))
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(RowError(row, "email", f"“{email}” is not a valid email address."))
-    for name, label in (("first_name", "first name"), ("last_name", "last name")):
-        if not values[name]:
-            errors.append(RowError(row, name, f"Enter the {label}."))
-        elif len(values[name]) > NAME_MAX_LENGTH:
-            errors.append(
-                RowError(row, name, f"The {label} can be at most {NAME_MAX_LENGTH} characters.")
-            )
-    joined_on, date_error = _parse_date(values["joined_on"], row=row, today=today)
-    if date_error:
-        errors.append(date_error)
-    if errors:
-        return None, errors
-    return ImportRow(row, email, values["first_name"], values["last_name"], joined_on), []
-
-
 def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
     """Every row of an import file, checked without the database (R1.2: back-dating allowed)."""
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError:
-        return ParsedFile(
-            errors=[
-                RowError(
-                    None,
-                    "file",
-                    "The file isn't UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma "
-                    "delimited)”.",
-                )
-            ]
-        )
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    if not records or not any(cell.strip() for cell in records[0]):
-        return ParsedFile(errors=[RowError(None, "file", "The file is empty.")])
-    header = [name.strip().lower() for name in records[0]]
-    header_errors = _check_header(records[0])
-    if header_errors:
-        return ParsedFile(errors=header_errors)
-
-    people = sum(1 for record in records[1:] if any(cell.strip() for cell in record))
-    if people > MAX_ROWS:
-        return ParsedFile(
-            errors=[
-                RowError(
-                    None,
-                    "file",
-                    f"The file has {people:,} people; import at most {MAX_ROWS:,} at a time. "
-                    "Split it into smaller files, each with the header row.",
-                )
-            ]
-        )
+    records, errors = read_records(data, columns=COLUMNS, max_rows=MAX_ROWS)
     rows: list[ImportRow] = []
-    errors: list[RowError] = []
-    first_row_of: dict[str, int] = {}
-    for number, record in enumerate(records[1:], start=HEADER_ROW + 1):
-        if not any(cell.strip() for cell in record):
-            continue  # a blank line, or ",,," left by a spreadsheet
-        if len(record) != len(header):
-            errors.append(
-                RowError(
-                    number,
-                    "row",
-                    f"This row has {len(record)} values; the header has {len(header)}.",
-                )
-            )
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
-        parsed, row_errors = _check_row(values, row=number, today=today)
+    first_rows = FirstRows()
+    for record in records:
+        number, values = record.row, record.values
+        row_errors = check_person(values, row=number)
+        joined_on, date_error = _parse_date(values["joined_on"], row=number, today=today)
+        if date_error:
+            row_errors.append(date_error)
         errors += row_errors
         key = values["email"].lower()
-        if key and key in first_row_of:
-            errors.append(
-                RowError(number, "email", f"This email address is also on row {first_row_of[key]}.")
+        first = first_rows.repeat_of(key, number) if key else None
+        if first is not None:
+            errors.append(RowError(number, "email", f"This email address is also on row {first}."))
+        elif not row_errors:
+            rows.append(
+                ImportRow(
+                    number, values["email"], values["first_name"], values["last_name"], joined_on
+                )
             )
-            continue
-        if key:
-            first_row_of[key] = number
-        if parsed is not None:
-            rows.append(parsed)
-    if not rows and not errors:
-        errors.append(RowError(None, "file", "The file has a header but no one to import."))
     return ParsedFile(rows=rows, errors=errors)
 
 
@@ -228,19 +123,14 @@ def _already_registered(rows: list[ImportRow]) -> list[RowError]:
     ]
 
 
-class _RollBack(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-
-
-def _row_errors(row: ImportRow, error: ValidationError) -> list[RowError]:
-    if hasattr(error, "error_dict"):
-        return [
-            RowError(row.row, name, message)
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return [RowError(row.row, "row", message) for message in error.messages]
+def _add(row: ImportRow, today: date) -> None:
+    registrant_add_by_staff(
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        joined_on=row.joined_on,
+        today=today,
+    )
 
 
 def registrant_import_csv(*, file, today: date) -> ImportResult:
@@ -252,33 +142,12 @@ def registrant_import_csv(*, file, today: date) -> ImportResult:
     parsed = parse_register_csv(file.read(), today=today)
     errors = parsed.errors + _already_registered(parsed.rows)
     if errors:
-        return ImportResult(added=0, errors=sorted(errors, key=_error_order))
-    try:
-        with transaction.atomic():
-            errors = []
-            for row in parsed.rows:
-                try:
-                    # Its own savepoint: a failed row leaves the transaction usable, so every
-                    # failure is reported before all of it is rolled back.
-                    registrant_add_by_staff(
-                        email=row.email,
-                        first_name=row.first_name,
-                        last_name=row.last_name,
-                        joined_on=row.joined_on,
-                        today=today,
-                    )
-                except ValidationError as error:
-                    errors += _row_errors(row, error)
-                except IntegrityError:
-                    # Someone else registered this email since the check above.
-                    errors.append(RowError(row.row, "email", "This email address is in use."))
-            if errors:
-                raise _RollBack(errors)
-    except _RollBack as rollback:
-        return ImportResult(added=0, errors=sorted(rollback.errors, key=_error_order))
-    return ImportResult(added=len(parsed.rows), errors=[])
-
-
-def _error_order(error: RowError) -> tuple[int, int]:
-    # File-wide errors first, then by row; within a row, in the order they were found.
-    return (0 if error.row is None else 1, error.row or 0)
+        return ImportResult(added=0, errors=sorted_errors(errors))
+    errors = save_all_or_nothing(
+        parsed.rows,
+        lambda row: _add(row, today),
+        row_of=lambda row: row.row,
+        # Someone else registered this email since the check above.
+        in_use=lambda row: RowError(row, "email", "This email address is in use."),
+    )
+    return ImportResult(added=0 if errors else len(parsed.rows), errors=errors)
