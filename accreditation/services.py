@@ -65,9 +65,24 @@ def centre_membership_add(*, centre: Centre, user: User, role: str) -> CentreMem
 
 
 @transaction.atomic
-def centre_membership_remove(*, membership: CentreMembership) -> None:
-    """End a role at a centre; the group goes only if no other centre gives the same role."""
+def centre_membership_remove(
+    *, membership: CentreMembership, keep_an_administrator: bool = False
+) -> None:
+    """End a role at a centre; the group goes only if no other centre gives the same role. With
+    `keep_an_administrator` (the centre's own pages), the last centre administrator stays, so
+    someone can still manage the centre; officers in the admin may remove anyone."""
     user, role, group_name = membership.user, membership.role, membership.group_name
+    if (
+        keep_an_administrator
+        and role == CentreMembership.CentreRole.CENTRE_ADMINISTRATOR
+        and not CentreMembership.objects.filter(centre_id=membership.centre_id, role=role)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "The centre needs at least one centre administrator: add another before removing "
+            "this one."
+        )
     membership.delete()
     if not CentreMembership.objects.filter(user=user, role=role).exists():
         user.groups.remove(*Group.objects.filter(name=group_name))
@@ -176,7 +191,8 @@ def centre_person_add(
         user = user_create(email=email, first_name=first_name, last_name=last_name)
     if CentreMembership.objects.filter(centre=centre, user=user, role=role).exists():
         label = CentreMembership.CentreRole(role).label.lower()
-        raise ValidationError({"email": f"{user} is already a {label} at this centre."})
+        article = "an" if label[0] in "aeiou" else "a"
+        raise ValidationError({"email": f"{user} is already {article} {label} at this centre."})
     return centre_membership_add(centre=centre, user=user, role=role)
 
 

@@ -61,8 +61,8 @@ def centre_apply(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{centre.name} has applied, centre number {centre.number}. The IMI will review "
-                "the application and email the centre when each route and level is decided.",
+                f"{centre.name} has applied (centre number {centre.number}); the IMI will "
+                "review each route and level it applied for.",
             )
             return redirect("accreditation:centre_detail", centre_id=centre.pk)
     return render(request, "accreditation/centre/apply.html", {"form": form})
@@ -186,7 +186,7 @@ def centre_membership_remove(request: HttpRequest, centre_id: int, pk: int) -> H
     error = None
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         try:
-            services.centre_membership_remove(membership=membership)
+            services.centre_membership_remove(membership=membership, keep_an_administrator=True)
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
         else:
@@ -290,6 +290,7 @@ def centre_qualifications(request: HttpRequest, centre_id: int) -> HttpResponse:
         {
             "centre": centre,
             "form": form,
+            "can_manage": can_manage,
             "delivered": selectors.qualification_staff(centre=centre, as_of=timezone.localdate()),
         },
     )
@@ -373,7 +374,11 @@ def cda_detail(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
     return render(
         request,
         "accreditation/centre/cda_detail.html",
-        {"centre": centre, "assessment": assessment},
+        {
+            "centre": centre,
+            "assessment": assessment,
+            "can_manage": access.can_manage_centre(request.user, centre),
+        },
     )
 
 
