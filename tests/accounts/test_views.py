@@ -47,8 +47,8 @@ def test_unknown_page_gets_the_friendly_404(client):
 
 
 def test_forbidden_page_gets_the_friendly_403(client, user):
-    client.force_login(user)  # not a member of any centre
-    response = client.get(reverse("accreditation:my_centre"))
+    client.force_login(user)  # not IMI staff
+    response = client.get(reverse("register:staff_overview"))
     assert response.status_code == 403
     assert "You can't open this page" in response.content.decode()
 
