@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import User
 
 from .models import (
+    Attempt,
     AttemptEvidence,
     Award,
     Candidate,
@@ -143,6 +144,25 @@ def devised_assessment_for_user(user: User, centre: Centre, pk: int) -> CentreDe
     if assessment is None:
         raise Http404("No such assessment.")
     return assessment
+
+
+# --- For centres' own systems (the centre API) --------------------------------------------------
+
+
+def centre_candidates_for(user: User, *, roles=None) -> QuerySet[Candidate]:
+    """The candidates of the centres `user` works for (in one of `roles`, when given); all for
+    officers. Unlike `candidates_for`, never the user's own candidacies at another centre: this is
+    what a centre's system sees."""
+    if is_officer(user):
+        return Candidate.objects.all()
+    return Candidate.objects.filter(centre__in=centres_for(user, roles=roles))
+
+
+def attempts_for(user: User) -> QuerySet[Attempt]:
+    """The attempts of the candidates of the centres `user` works for; all for officers."""
+    if is_officer(user):
+        return Attempt.objects.all()
+    return Attempt.objects.filter(candidate__centre__in=centres_for(user))
 
 
 def attempt_evidence_for_user(user: User, pk: int) -> AttemptEvidence:

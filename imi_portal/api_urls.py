@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.views import MeView
+from accreditation.api import views as accreditation
 from cpd.api import views as cpd
 from register.api import views as register
 
@@ -16,6 +17,10 @@ router.register("activity-types", cpd.ActivityTypeViewSet, basename="activity-ty
 router.register("objectives", cpd.ObjectiveViewSet, basename="objective")
 router.register("gateway-courses", cpd.GatewayCourseViewSet, basename="gateway-course")
 router.register("qualifications", cpd.QualificationViewSet, basename="qualification")
+# The centre API: centres' own systems, their own centres only (accreditation.api).
+router.register("centre/centres", accreditation.CentreViewSet, basename="centre-centre")
+router.register("centre/candidates", accreditation.CandidateViewSet, basename="centre-candidate")
+router.register("centre/attempts", accreditation.AttemptViewSet, basename="centre-attempt")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

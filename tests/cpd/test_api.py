@@ -965,7 +965,12 @@ def test_the_schema_documents_every_endpoint(client):
         "/api/v1/evidence/{id}/download/": {"get"},
         "/api/v1/gateway-courses/": {"get"},
         "/api/v1/qualifications/": {"get"},
-    } == {path: set(paths[path]) - {"parameters"} for path in paths if path != "/api/v1/me/"}
+    } == {
+        path: set(paths[path]) - {"parameters"}
+        for path in paths
+        # the centre API is checked in tests/accreditation/test_api.py
+        if path != "/api/v1/me/" and not path.startswith("/api/v1/centre/")
+    }
     create = paths["/api/v1/activities/"]["post"]
     schema = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert schema.endswith("/ActivityInputRequest")
