@@ -7,24 +7,18 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant, user_create
-from accreditation.models import Centre, CentreMembership
-from accreditation.services import centre_membership_add
+from accreditation.demo import seed_accreditation
 from register.demo import seed_registrants
 
 DEMO_PASSWORD = "imi-demo-2026"  # noqa: S105 - printed for the demo; never in production
 DEMO_DOMAIN = "demo.imi-portal.test"
 
-# (email local part, first name, last name, role, centre role or None)
+# (email local part, first name, last name, role); centre people and candidates are made by
+# accreditation.demo.
 STAFF = [
     ("officer", "Olivia", "Officer", Role.REGISTER_OFFICER),
     ("auditor", "Aaron", "Auditor", Role.AUDITOR),
     ("accreditation", "Alex", "Accreditation", Role.ACCREDITATION_OFFICER),
-]
-CENTRE_PEOPLE = [
-    ("centre-admin", "Cara", "Centre", CentreMembership.CentreRole.CENTRE_ADMINISTRATOR),
-    ("assessor", "Asha", "Assessor", CentreMembership.CentreRole.ASSESSOR),
-    ("iqa", "Ian", "Quality", CentreMembership.CentreRole.INTERNAL_QUALITY_ASSURER),
-    ("invigilator", "Ivy", "Invigilator", CentreMembership.CentreRole.INVIGILATOR),
 ]
 
 
@@ -33,7 +27,10 @@ def demo_email(local: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with demo data (users of every role, a centre) and print logins."
+    help = (
+        "Fill an empty database with demo data (users of every role, registrants, centres with "
+        "staff and candidates) and print logins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -71,23 +68,14 @@ class Command(BaseCommand):
                 email_verified=True,
             )
             role_grant(user=user, role=role)
-        centre = Centre.objects.create(
-            name="Midlands Automotive Training",
-            number="C1001",
-            status=Centre.Status.APPROVED,
-            email="centre@midlands-automotive.test",
-            address="1 Training Way, Coventry CV1 2AB",
+        today = timezone.localdate()
+        seed_accreditation(
+            today=today,
+            password=DEMO_PASSWORD,
+            email=demo_email,
+            officer=User.objects.get(email=demo_email("accreditation")),
         )
-        for local, first, last, centre_role in CENTRE_PEOPLE:
-            user = user_create(
-                email=demo_email(local),
-                first_name=first,
-                last_name=last,
-                password=DEMO_PASSWORD,
-                email_verified=True,
-            )
-            centre_membership_add(centre=centre, user=user, role=centre_role)
-        seed_registrants(today=timezone.localdate(), password=DEMO_PASSWORD, email=demo_email)
+        seed_registrants(today=today, password=DEMO_PASSWORD, email=demo_email)
 
     def _print_logins(self) -> None:
         rows = [
@@ -99,6 +87,10 @@ class Command(BaseCommand):
             ("Assessor", "assessor"),
             ("Internal quality assurer", "iqa"),
             ("Invigilator", "invigilator"),
+            ("Centre administrator (applied centre)", "new-centre"),
+            ("Candidate (awarded, certificate)", "candidate"),
+            ("Candidate (referred, in window)", "jordan"),
+            ("Candidate (to accept the code)", "taylor"),
             ("Registrant (final months, behind)", "registrant"),
             ("Registrant (new, on track)", "sam"),
             ("Registrant (target met)", "morgan"),
@@ -109,7 +101,7 @@ class Command(BaseCommand):
             f"Demo logins (password for all: {DEMO_PASSWORD}) at http://127.0.0.1:8000/"
         )
         for label, local in rows:
-            self.stdout.write(f"  {label:<34} {demo_email(local)}")
+            self.stdout.write(f"  {label:<38} {demo_email(local)}")
         self.stdout.write(
             "Staff accounts are asked to set up an authenticator app (TOTP) at their first visit "
             "to a staff page."
