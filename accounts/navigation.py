@@ -46,6 +46,16 @@ def _centre_member(user) -> bool:
     )
 
 
+def _candidate(user) -> bool:
+    # Anyone a centre has registered as a candidate, whatever else they are (R9.4: they accept
+    # the Code of Conduct on that page). Asked once per request: the user object is per request.
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_candidate"):
+        user._is_candidate = user.candidacies.exists()
+    return user._is_candidate
+
+
 @dataclass(frozen=True)
 class NavLink:
     label: str
@@ -63,6 +73,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("My CPD", "cpd:dashboard", _perm("accounts.keep_cpd_record")),
     NavLink("Join the register", "register:join", _not_registrant),
     NavLink("My centre", "accreditation:my_centre", _centre_member),
+    NavLink("My accreditation", "accreditation:my_accreditation", _candidate),
     NavLink("Registrants", "admin:accounts_user_changelist", _perm("accounts.manage_register")),
     NavLink(
         "Centres", "admin:accreditation_centre_changelist", _perm("accounts.manage_accreditation")

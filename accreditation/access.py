@@ -111,6 +111,17 @@ def candidate_for_user(user: User, pk: int, *, centre: Centre | None = None) -> 
     return candidate
 
 
+def own_candidacy_for_user(user: User, pk: int) -> Candidate:
+    """One of the user's own candidacies: what only the candidate does (accepting the Code of
+    Conduct, R9.4) is refused to everyone else, centre staff and officers included, with a 404."""
+    candidate = None
+    if user.is_authenticated:
+        candidate = Candidate.objects.filter(user=user, pk=pk).first()
+    if candidate is None:
+        raise Http404("No such candidacy.")
+    return candidate
+
+
 def can_record_for(user: User, candidate: Candidate) -> bool:
     """Whether `user` may record assessments and confirmations for this candidate."""
     if is_officer(user):

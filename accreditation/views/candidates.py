@@ -65,6 +65,7 @@ def candidate_list(request: HttpRequest, centre_id: int) -> HttpResponse:
         "accreditation/candidates/list.html",
         {
             "centre": centre,
+            "can_manage": access.can_manage_centre(request.user, centre),
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
@@ -106,7 +107,12 @@ def candidate_add(request: HttpRequest, centre_id: int) -> HttpResponse:
     return render(
         request,
         "accreditation/candidates/add.html",
-        {"centre": centre, "form": form, "has_offers": offers.exists()},
+        {
+            "centre": centre,
+            "can_manage": access.can_manage_centre(request.user, centre),
+            "form": form,
+            "has_offers": offers.exists(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -136,6 +142,7 @@ def candidate_import(request: HttpRequest, centre_id: int) -> HttpResponse:
         "accreditation/candidates/import.html",
         {
             "centre": centre,
+            "can_manage": access.can_manage_centre(request.user, centre),
             "form": form,
             "result": result,
             "columns": imports.COLUMNS,
@@ -194,6 +201,7 @@ def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, *
         "accreditation/candidates/detail.html",
         {
             "centre": centre,
+            "can_manage": access.can_manage_centre(request.user, centre),
             "candidate": candidate,
             "progress": progress,
             "can_record": can_record,
@@ -328,6 +336,7 @@ def attempt_new(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
         "accreditation/candidates/attempt_form.html",
         {
             "centre": centre,
+            "can_manage": access.can_manage_centre(request.user, centre),
             "candidate": candidate,
             "form": form,
             "gate": gate,
@@ -371,8 +380,9 @@ def _render_mine(request: HttpRequest, *, accept_form=None, form_for: int | None
     )
     for candidate in candidacies:
         candidate.progress = selectors.candidate_progress(candidate=candidate, as_of=today)
+        bound = accept_form is not None and form_for == candidate.pk
         candidate.accept_form = (
-            accept_form if form_for == candidate.pk and accept_form else AcceptCodeForm()
+            accept_form if bound else AcceptCodeForm(auto_id=f"id_code_{candidate.pk}_%s")
         )
     return render(
         request,
@@ -395,8 +405,8 @@ def my_accreditation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def accept_code(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate agrees to the Accreditation Code of Conduct (R9.4)."""
-    candidate = access.candidate_for_user(request.user, pk)
-    form = AcceptCodeForm(request.POST)
+    candidate = access.own_candidacy_for_user(request.user, pk)
+    form = AcceptCodeForm(request.POST, auto_id=f"id_code_{candidate.pk}_%s")
     if form.is_valid():
         try:
             services.candidate_accept_code(

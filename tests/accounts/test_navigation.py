@@ -59,6 +59,25 @@ def test_a_registrant_sees_my_cpd_instead_of_joining():
     assert labels(fresh(registrant.user)) == (EVERY_USER - {"Join the register"}) | {"My CPD"}
 
 
+def test_a_candidate_sees_my_accreditation_whatever_else_they_are():
+    from tests.accreditation.factories import approved_centre, centre_admin, make_candidate
+
+    centre = approved_centre()
+    candidate = make_candidate(centre, ready=False)
+    assert labels(fresh(candidate.user)) == EVERY_USER | {"My accreditation"}
+    # A centre administrator registered at another centre is also a candidate there.
+    admin = centre_admin(centre)
+    make_candidate(approved_centre(), user=admin, ready=False)
+    assert labels(fresh(admin)) == EVERY_USER | {"My centre", "My accreditation"}
+
+
+def test_whether_someone_is_a_candidate_is_asked_once_per_request(django_assert_num_queries):
+    user = fresh(UserFactory())
+    links_for(user)  # permissions and candidacies, each read once
+    with django_assert_num_queries(0):
+        assert "My accreditation" not in {link.label for link in links_for(user)}
+
+
 def test_the_page_renders_the_links_of_the_role(client):
     officer = grant(UserFactory(), Role.ACCREDITATION_OFFICER)
     client.force_login(officer)
