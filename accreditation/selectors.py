@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -354,3 +354,13 @@ def devised_assessments_usable(*, candidate: Candidate) -> QuerySet[CentreDevise
 def current_code_of_conduct(*, as_of: date) -> CodeOfConduct | None:
     """The Accreditation Code of Conduct a candidate accepts today (R9.4)."""
     return CodeOfConduct.objects.filter(published_on__lte=as_of).first()
+
+
+def eqa_overdue_q(*, today: date) -> Q:
+    """A centre overdue an external quality assurance visit: its next visit was due before
+    `today` (R9.9). A withdrawn centre is no longer visited."""
+    return Q(next_visit_due__lt=today) & ~Q(status=Centre.Status.WITHDRAWN)
+
+
+def centres_overdue_for_visit(*, today: date) -> QuerySet[Centre]:
+    return Centre.objects.filter(eqa_overdue_q(today=today))

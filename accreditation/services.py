@@ -174,6 +174,12 @@ def centre_approval_decide(
 def centre_status_set(*, centre: Centre, status: str, today: date) -> Centre:
     """Suspend, withdraw or reinstate a whole centre (R9.2): a suspended or withdrawn centre can't
     register candidates or record assessments."""
+    if centre.status == status:
+        raise ValidationError(f"{centre} is already {centre.get_status_display().lower()}.")
+    if status == Centre.Status.APPROVED and centre.status == Centre.Status.APPLIED:
+        raise ValidationError(
+            f"{centre} has only applied: approve its routes and levels to approve it (R9.2)."
+        )
     centre.status = status
     if status == Centre.Status.APPROVED and centre.approved_on is None:
         centre.approved_on = today
@@ -708,6 +714,20 @@ def award_renew(*, award: Award, today: date) -> Award:
     award.expires_on = rules.renewed_expiry(expires_on=award.expires_on)
     award.renewed_on = today
     award.save(update_fields=["expires_on", "renewed_on"])
+    return award
+
+
+@transaction.atomic
+def award_revoke(*, award: Award, reason: str, at: datetime) -> Award:
+    """An officer revokes an accreditation, with the reason: its verification page says revoked
+    and it leaves the public register (R9.11, R8.3)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the accreditation is revoked."})
+    if award.revoked_at is not None:
+        raise ValidationError("This accreditation is already revoked.")
+    award.revoked_at = at
+    award.revoked_reason = reason
+    award.save(update_fields=["revoked_at", "revoked_reason"])
     return award
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -38,14 +38,32 @@ def registrant_for(user) -> Registrant | None:
     return Registrant.objects.filter(user=user).first()
 
 
-def public_register(*, query: str = "") -> QuerySet[Registrant]:
-    """Current registrants only, with what R8.3 allows to show: no email, address or CPD."""
+def held_accreditations(*, as_of: date) -> Prefetch:
+    """Each registrant's accreditations held on `as_of` (R8.3), as `user.held_accreditations`:
+    neither revoked nor expired, the SQL form of accreditation.rules.award_status (R9.11). One
+    query for a whole page of registrants."""
+    # accreditation depends on register: imported here to keep the apps' import order one way.
+    from accreditation.models import Award
+
+    awards = (
+        Award.objects.filter(revoked_at__isnull=True, expires_on__gte=as_of)
+        .only("holder_id", "title", "expires_on", "verification_code")
+        .order_by("-awarded_on", "pk")
+    )
+    return Prefetch("user__awards", queryset=awards, to_attr="held_accreditations")
+
+
+def public_register(*, query: str = "", as_of: date | None = None) -> QuerySet[Registrant]:
+    """Current registrants only, with what R8.3 allows to show: no email, address or CPD; with
+    `as_of`, the accreditations each holds."""
     registrants = (
         Registrant.objects.filter(status=Registrant.Status.CURRENT)
         .select_related("user")
         .only("membership_number", "joined_on", "user__first_name", "user__last_name")
         .order_by("user__last_name", "user__first_name", "membership_number")
     )
+    if as_of is not None:
+        registrants = registrants.prefetch_related(held_accreditations(as_of=as_of))
     query = query.strip()
     if not query:
         return registrants
@@ -60,15 +78,19 @@ def public_register(*, query: str = "") -> QuerySet[Registrant]:
     return registrants
 
 
-def public_entry(*, membership_number: str) -> Registrant:
-    return get_object_or_404(public_register(), membership_number=membership_number.upper())
+def public_entry(*, membership_number: str, as_of: date | None = None) -> Registrant:
+    return get_object_or_404(
+        public_register(as_of=as_of), membership_number=membership_number.upper()
+    )
 
 
-def staff_overview(*, today: date) -> list[dict[str, object]]:
+def staff_overview(*, today: date, user=None) -> list[dict[str, object]]:
     """What IMI staff act on, each with a count and the admin list that shows it (one query
-    each, all on indexed columns)."""
-    # audit depends on register: imported here, not at module level, to keep the apps' import
-    # order one way.
+    each, all on indexed columns). With `user`, only the lists they may open."""
+    # audit and accreditation depend on register: imported here, not at module level, to keep
+    # the apps' import order one way.
+    from accreditation.models import CentreApproval, CentreDevisedAssessment, StaffApproval
+    from accreditation.selectors import centres_overdue_for_visit
     from audit.models import AuditCase
 
     first = today.replace(day=1)
@@ -123,17 +145,51 @@ def staff_overview(*, today: date) -> list[dict[str, object]]:
             "admin:register_reminder_changelist",
             "status__exact=failed",
         ),
+        (
+            "Registrants behind pace (R3.5)",
+            None,  # needs every open cycle's credits: linked, not counted on every visit
+            "admin:register_registrant_changelist",
+            "on_track=no",
+        ),
+        (
+            "Centre applications awaiting a decision",  # R9.2
+            CentreApproval.objects.filter(status=CentreApproval.Status.APPLIED),
+            "admin:accreditation_centreapproval_changelist",
+            "status__exact=applied",
+        ),
+        (
+            "Staff approvals requested",  # R9.3
+            StaffApproval.objects.filter(status=StaffApproval.Status.REQUESTED),
+            "admin:accreditation_staffapproval_changelist",
+            "status__exact=requested",
+        ),
+        (
+            "Centre devised assessments submitted",  # R9.8
+            CentreDevisedAssessment.objects.filter(status=CentreDevisedAssessment.Status.SUBMITTED),
+            "admin:accreditation_centredevisedassessment_changelist",
+            "status__exact=submitted",
+        ),
+        (
+            "Centres overdue an EQA visit",  # R9.9
+            centres_overdue_for_visit(today=today),
+            "admin:accreditation_centre_changelist",
+            "eqa_overdue=yes",
+        ),
     ]
-    overview = [
-        {"label": label, "count": queryset.count(), "url": f"{reverse(name)}?{query}".rstrip("?")}
-        for label, queryset, name, query in items
-    ]
-    # Behind pace needs every open cycle's credits: linked, not counted on every visit.
-    overview.append(
+    return [
         {
-            "label": "Registrants behind pace (R3.5)",
-            "count": None,
-            "url": f"{reverse('admin:register_registrant_changelist')}?on_track=no",
+            "label": label,
+            "count": None if queryset is None else queryset.count(),
+            "url": f"{reverse(name)}?{query}".rstrip("?"),
         }
+        for label, queryset, name, query in items
+        if user is None or user.has_perm(_view_permission(name))
+    ]
+
+
+def _view_permission(changelist: str) -> str:
+    """'audit.view_auditcase' for 'admin:audit_auditcase_changelist'."""
+    app_label, model_name = (
+        changelist.removeprefix("admin:").removesuffix("_changelist").split("_", 1)
     )
-    return overview
+    return f"{app_label}.view_{model_name}"

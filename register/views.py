@@ -85,13 +85,16 @@ def profile(request: HttpRequest) -> HttpResponse:
 def public_register(request: HttpRequest) -> HttpResponse:
     """The public Professional Register (R8.3): anyone can search it, no login."""
     query = request.GET.get("q", "")[:100]
-    page = Paginator(selectors.public_register(query=query), 25).get_page(request.GET.get("page"))
+    registrants = selectors.public_register(query=query, as_of=timezone.localdate())
+    page = Paginator(registrants, 25).get_page(request.GET.get("page"))
     return render(request, "register/public_register.html", {"page": page, "q": query})
 
 
 def public_entry(request: HttpRequest, membership_number: str) -> HttpResponse:
     """A registrant's public entry, at a stable address to share with employers and customers."""
-    registrant = selectors.public_entry(membership_number=membership_number)
+    registrant = selectors.public_entry(
+        membership_number=membership_number, as_of=timezone.localdate()
+    )
     return render(request, "register/public_entry.html", {"registrant": registrant})
 
 
@@ -186,5 +189,5 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
     its CSV export)."""
     if not request.user.is_staff:
         raise PermissionDenied
-    items = selectors.staff_overview(today=timezone.localdate())
+    items = selectors.staff_overview(today=timezone.localdate(), user=request.user)
     return render(request, "register/staff_overview.html", {"items": items})
