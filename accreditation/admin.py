@@ -32,6 +32,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from imi_portal.admin_csv import export_as_csv
@@ -356,12 +357,11 @@ class CentreAdmin(HistoryAdmin):
         "number",
         "status",
         "approval_counts",
-        "external_quality_assurer",
-        "commercial_risk",
-        "assessment_risk",
+        "risk",
         "last_visit_on",
         "next_visit_due",
         "eqa_overdue",
+        "external_quality_assurer",
     ]
     list_filter = ["status", EqaOverdueFilter, "commercial_risk", "assessment_risk"]
     list_select_related = ["external_quality_assurer"]
@@ -418,7 +418,11 @@ class CentreAdmin(HistoryAdmin):
         text = f"{obj.approved_count} approved"
         return f"{text}, {obj.applied_count} applied" if obj.applied_count else text
 
-    @admin.display(description="EQA visit overdue", boolean=True, ordering="next_visit_due")
+    @admin.display(description="risk: commercial / assessment")
+    def risk(self, obj: Centre) -> str:
+        return f"{obj.get_commercial_risk_display()} / {obj.get_assessment_risk_display()}"
+
+    @admin.display(description="visit overdue", boolean=True, ordering="next_visit_due")
     def eqa_overdue(self, obj: Centre) -> bool:
         return obj.is_overdue
 
@@ -452,7 +456,13 @@ class CentreAdmin(HistoryAdmin):
         # Memberships go through the service so the role's group follows (accreditation.services).
         if formset.model is not CentreMembership:
             return super().save_formset(request, form, formset, change)
-        for membership in formset.save(commit=False):
+        formset.save(commit=False)
+        for membership, _ in formset.changed_objects:
+            # A changed person or role: the old one (and its group) goes before the new.
+            old = CentreMembership.objects.get(pk=membership.pk)
+            services.centre_membership_remove(membership=old)
+            membership.pk = None
+        for membership in [*formset.new_objects, *(m for m, _ in formset.changed_objects)]:
             services.centre_membership_add(
                 centre=membership.centre, user=membership.user, role=membership.role
             )
@@ -609,8 +619,7 @@ class StaffApprovalAdmin(DecidedByActionsMixin, HistoryAdmin):
         "person",
         "centre",
         "role",
-        "route",
-        "level_number",
+        "scope",
         "status",
         "evidence",
         "cpd",
@@ -648,9 +657,11 @@ class StaffApprovalAdmin(DecidedByActionsMixin, HistoryAdmin):
     def person(self, obj: StaffApproval) -> str:
         return f"{_person(obj.user)} ({obj.user.email})"
 
-    @admin.display(description="level", ordering="level__number")
-    def level_number(self, obj: StaffApproval) -> int | None:
-        return obj.level.number if obj.level_id else None
+    @admin.display(description="route and level", ordering="route__code")
+    def scope(self, obj: StaffApproval) -> str:
+        if not obj.route_id:
+            return "Any route (IMI approval)"  # R9.7: invigilators
+        return f"{obj.route.code}, level {obj.level.number}"
 
     @admin.display(description="competence evidence (R10.3)")
     def evidence(self, obj: StaffApproval) -> str:
@@ -839,6 +850,10 @@ class EqaVisitForm(forms.ModelForm):
             "assessment_risk",
             "findings",
         ]
+        help_texts = {
+            "assessment_risk": "The ratings after this visit become the centre's, and the next "
+            "visit follows from them: 3 months at high risk, 6 at medium, 12 at low (R9.9).",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -1094,6 +1109,12 @@ class LevelReviewInline(ReadOnlyInline):
     verbose_name_plural = "level reviews (R9.6)"
 
 
+def _window_end(candidate: Candidate) -> date | None:
+    if candidate.first_attempt_on is None:
+        return None
+    return rules.window_end(candidate.first_attempt_on, candidate.window_extended_to)  # R9.5
+
+
 class AwardedFilter(admin.SimpleListFilter):
     title = "awarded"
     parameter_name = "awarded"
@@ -1190,10 +1211,10 @@ class CandidateAdmin(HistoryAdmin):
         return obj.level.number
 
     @admin.display(description="window ends")
-    def window_ends(self, obj: Candidate) -> date | None:
-        if obj.first_attempt_on is None:
-            return None
-        return rules.window_end(obj.first_attempt_on, obj.window_extended_to)
+    def window_ends(self, obj: Candidate) -> str:
+        # Formatted here: the change page shows a method's value as text (ISO for a date).
+        end = _window_end(obj)
+        return date_format(end, "j M Y") if end else "Not started"
 
     @admin.display(description="awarded", boolean=True)
     def awarded(self, obj: Candidate) -> bool:
@@ -1264,9 +1285,10 @@ class CandidateAdmin(HistoryAdmin):
             **self.admin_site.each_context(request),
             "title": f"Extend the window of {_person(candidate.user)}",
             "opts": self.opts,
+            "media": self.media + form.media,
             "original": candidate,
             "form": form,
-            "window_ends": self.window_ends(candidate),
+            "window_ends": _window_end(candidate),
             "change_url": reverse("admin:accreditation_candidate_change", args=[candidate.pk]),
             "changelist_url": reverse("admin:accreditation_candidate_changelist"),
         }

@@ -662,8 +662,9 @@ def window_extend(*, candidate: Candidate, new_end: date, reason: str, by: User)
         raise ValidationError("The window starts at the first attempt; there is none yet.")
     current = rules.window_end(candidate.first_attempt_on, candidate.window_extended_to)
     if new_end <= current:
+        runs_to = f"{current.day} {current:%B %Y}"
         raise ValidationError(
-            {"new_end": f"The window already runs to {current:%d %B %Y}; choose a later date."}
+            {"new_end": f"The window already runs to {runs_to}; choose a later date."}
         )
     WindowExtension.objects.create(
         candidate=candidate, previous_end=current, new_end=new_end, reason=reason, extended_by=by

@@ -21,6 +21,7 @@ from accreditation.models import (
     Centre,
     CentreApproval,
     CentreDevisedAssessment,
+    CentreMembership,
     CompetenceEvidence,
     EqaVisit,
     StaffApproval,
@@ -297,6 +298,21 @@ def test_a_membership_added_in_the_centre_form_gives_the_roles_group(officer_cli
     }
     assert officer_client.post(change, data).status_code == 302
     assert person.groups.filter(name="Invigilator").exists()
+
+
+def test_a_role_changed_in_the_centre_form_moves_the_group_too(officer_client):
+    centre = approved_centre()
+    person = approved_staff(centre, role=StaffApproval.Role.INVIGILATOR)
+    change = url(Centre, "change", centre.pk)
+    response = officer_client.get(change)
+    data = form_data(response)
+    forms = response.context["inline_admin_formsets"][1].formset.forms
+    index = next(i for i, f in enumerate(forms) if f.instance.user_id == person.pk)
+    data[f"memberships-{index}-role"] = "assessor"
+    assert officer_client.post(change, data).status_code == 302
+    roles = set(CentreMembership.objects.filter(user=person).values_list("role", flat=True))
+    assert roles == {"assessor"}
+    assert set(person.groups.values_list("name", flat=True)) == {"Assessor"}
 
 
 def test_officers_suspend_withdraw_and_reinstate_whole_centres(officer_client):
@@ -613,7 +629,7 @@ def test_an_extension_that_is_not_later_is_refused_on_its_field(officer_client, 
     response = officer_client.post(page, {"new_end": "2027-03-01", "reason": "Illness."})
     assert response.status_code == 200
     form = response.context["form"]
-    assert "already runs to 01 March 2027" in form.errors["new_end"][0]
+    assert "already runs to 1 March 2027" in form.errors["new_end"][0]
     assert form["reason"].value() == "Illness."
     response = officer_client.post(page, {"new_end": "2027-05-31", "reason": "  "})
     assert response.context["form"].errors["reason"]
@@ -635,7 +651,7 @@ def test_the_candidate_list_shows_the_window_end_and_the_award(officer_client):
     response = officer_client.get(url(Candidate), {"awarded": "yes"})
     (row,) = response.context["cl"].result_list
     admin_ = response.context["cl"].model_admin
-    assert admin_.window_ends(row) == datetime.date(2027, 4, 30)
+    assert admin_.window_ends(row) == "30 Apr 2027"
     assert admin_.awarded(row) is True
     assert officer_client.get(url(Candidate), {"awarded": "no"}).context["cl"].result_count == 0
 
@@ -649,9 +665,7 @@ def test_renewal_is_refused_unless_the_holder_is_a_current_registrant(officer_cl
     make_registrant(user=registrant.holder)
     response = act(officer_client, Award, "renew", [outsider, registrant])
     texts = shown_messages(response)
-    assert any(
-        "was not renewed" in t and "isn't on the Professional Register" in t for t in texts
-    )
+    assert any("was not renewed" in t and "isn't on the Professional Register" in t for t in texts)
     assert "Renewed 1 accreditation(s) for three more years." in texts
     outsider.refresh_from_db()
     registrant.refresh_from_db()
