@@ -102,10 +102,10 @@ class ApprovalRequestForm(ServiceErrorsMixin, forms.Form):
 
 class PersonAddForm(ServiceErrorsMixin, forms.Form):
     fallback_field = "email"
-    email = forms.EmailField(help_text="Their account is made with this address if they have none.")
+    email = forms.EmailField()
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=CentreMembership.CentreRole.choices)
+    role = forms.ChoiceField(choices=[("", "Choose a role…"), *CentreMembership.CentreRole.choices])
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -119,7 +119,7 @@ class StaffApprovalRequestForm(ServiceErrorsMixin, forms.Form):
 
     fallback_field = "route"
     person = PersonChoiceField(queryset=None, empty_label="Choose a person…")
-    role = forms.ChoiceField(choices=StaffApproval.Role.choices)
+    role = forms.ChoiceField(choices=[("", "Choose a role…"), *StaffApproval.Role.choices])
     route = forms.ModelChoiceField(
         queryset=Route.objects.none(),
         required=False,
@@ -191,8 +191,13 @@ class CentreQualificationsForm(forms.Form):
         queryset=Qualification.objects.filter(active=True).order_by("title"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="From the IMI's qualifications catalogue (R10.1).",
+        help_text="From the IMI's qualifications catalogue (R10.1). Untick one the centre no "
+        "longer delivers.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualifications"].hide_optional_label = True
 
 
 # --- Centre devised assessments (R9.8) ---------------------------------------------------------

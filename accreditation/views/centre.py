@@ -26,7 +26,7 @@ from ..forms.centre import (
     RouteLevelForm,
     StaffApprovalRequestForm,
 )
-from ..models import CentreDevisedAssessment, CentreMembership
+from ..models import CentreDevisedAssessment, CentreMembership, StaffApproval
 
 
 @login_required
@@ -111,6 +111,17 @@ def _people_choices(centre):
     )
 
 
+def _approval_asked(approval: StaffApproval) -> str:
+    name = approval.user.get_full_name() or approval.user.email
+    role = approval.get_role_display().lower()
+    if approval.role == StaffApproval.Role.INVIGILATOR:  # R9.7: the IMI approves invigilators
+        return f"Asked for {name}'s approval as {role}. The IMI decides."
+    return (
+        f"Asked for {name}'s approval as {role} for {approval.route} at level "
+        f"{approval.level.number}. The Awarding Organisation decides on their evidence (R9.3)."
+    )
+
+
 @login_required
 def centre_people(request: HttpRequest, centre_id: int) -> HttpResponse:
     """The centre administrator's page of people: roles, staff approvals, evidence status and
@@ -157,9 +168,7 @@ def centre_people(request: HttpRequest, centre_id: int) -> HttpResponse:
         except ValidationError as error:
             approval_form.add_service_errors(error)
         else:
-            messages.success(
-                request, f"Asked for the approval of {approval}; the Awarding Organisation decides."
-            )
+            messages.success(request, _approval_asked(approval))
             return redirect("accreditation:centre_people", centre_id=centre.pk)
     return render(
         request,

@@ -338,20 +338,27 @@ def test_the_people_page_shows_cpd_not_met_beside_the_approval(admin_client, cen
     assert '<span class="badge badge-warn">CPD requirement not met</span>' in page
 
 
+# The page's own reads plus the session, user, permissions and navigation of every page.
+PEOPLE_QUERIES = 12
+CDA_LIST_QUERIES = 8
+CENTRE_PAGE_QUERIES = 15
+
+
 def test_the_people_page_is_constant_in_queries(
     admin_client, centre, django_assert_max_num_queries
 ):
     url = reverse("accreditation:centre_people", args=[centre.pk])
     admin_client.get(url)  # warm the session and permission caches
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(PEOPLE_QUERIES) as one:
         assert admin_client.get(url).status_code == 200
     for _ in range(20):
         person = approved_staff(centre)
         competent_evidence(person)
         make_registrant(user=person)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(PEOPLE_QUERIES) as many:
         response = admin_client.get(url)
     assert body(response).count('data-label="Person"') == 21
+    assert len(many.captured_queries) == len(one.captured_queries)
 
 
 def test_an_administrator_adds_a_person_with_a_new_account(admin_client, centre):
@@ -416,7 +423,10 @@ def test_an_administrator_asks_for_an_assessor_approval(admin_client, centre):
         },
         follow=True,
     )
-    assert "Asked for the approval" in body(response)
+    assert (
+        "approval as assessor for Competence – IMI assessment tools in the workplace at level 3"
+        in body(response)
+    )
     approval = StaffApproval.objects.get(user=person)
     assert (approval.status, approval.route, approval.level.number) == ("requested", route(), 3)
 
@@ -778,16 +788,17 @@ def test_the_devised_assessment_list_is_constant_in_queries(
     client.post(cda_url(cd_centre), cda_data(cd_centre))
     url = reverse("accreditation:cda_list", args=[cd_centre.pk])
     client.get(url)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(CDA_LIST_QUERIES) as one:
         assert client.get(url).status_code == 200
     first = CentreDevisedAssessment.objects.get()
     for i in range(19):
         first.pk = None
         first.title = f"Assessment {i}"
         first.save()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(CDA_LIST_QUERIES) as many:
         response = client.get(url)
     assert body(response).count('data-label="Assessment"') == 20
+    assert len(many.captured_queries) == len(one.captured_queries)
 
 
 def test_the_centre_page_is_constant_in_queries(
@@ -795,7 +806,7 @@ def test_the_centre_page_is_constant_in_queries(
 ):
     url = reverse("accreditation:centre_detail", args=[centre.pk])
     admin_client.get(url)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(CENTRE_PAGE_QUERIES) as one:
         assert admin_client.get(url).status_code == 200
     for number in (4, 5):
         for code in ("knowledge-imi", "competence-centre-devised", "knowledge-centre-devised"):
@@ -811,5 +822,38 @@ def test_the_centre_page_is_constant_in_queries(
             actions=[("Tidy the files", today())],
             today=today(),
         )
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(CENTRE_PAGE_QUERIES) as many:
+        response = admin_client.get(url)
+    assert body(response).count('data-label="Visited"') == 3  # the three most recent visits
+    assert body(response).count("Tidy the files") == 5
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+QUALIFICATIONS_QUERIES = 11
+
+
+def test_the_qualifications_page_is_constant_in_queries(
+    admin_client, centre, django_assert_max_num_queries
+):
+    services.centre_qualifications_set(centre=centre, qualifications=[seed_003()])
+
+    def staff_with_evidence():
+        CompetenceEvidence.objects.create(
+            user=approved_staff(centre),
+            kind="qualification",
+            title="Service improvement",
+            dated=today(),
+            qualification=seed_003(),
+        )
+
+    staff_with_evidence()
+    url = reverse("accreditation:centre_qualifications", args=[centre.pk])
+    admin_client.get(url)
+    with django_assert_max_num_queries(QUALIFICATIONS_QUERIES) as one:
         assert admin_client.get(url).status_code == 200
+    for _ in range(19):
+        staff_with_evidence()
+    with django_assert_max_num_queries(QUALIFICATIONS_QUERIES) as many:
+        response = admin_client.get(url)
+    assert body(response).count('data-label="Staff"') == 20
+    assert len(many.captured_queries) == len(one.captured_queries)
