@@ -6,6 +6,7 @@
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "django.template.context_processors.csp",  # csp_nonce for {% csp_nonce_attr %}
             ],
         },
     },
@@ -127,6 +130,17 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True  # R8.4: a new address is verified before it replaces the old one
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IMI portal] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Login throttling, for the portal's login and the admin's alike (the admin signs in through
+# allauth: `secure_admin_login` in urls.py). Failed logins: 10 a minute from one IP address, 5 in
+# five minutes for one email address; then the form answers "Too many failed login attempts".
+# Any login POST: 30 a minute from one IP address, then 429. Counters live in the cache (Redis).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+}
+# Behind a load balancer every request comes from its address: count the proxies we run so that
+# allauth takes the client's own address from X-Forwarded-For (0 trusts no header).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IMI portal"
 
@@ -220,6 +234,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Content-Security-Policy, enforced everywhere: everything comes from the portal itself (htmx
+# and the Swagger UI are static files, no CDN); an inline <script> or <style> runs only with the
+# request's nonce ({% csp_nonce_attr %}, which Django's admin and django-htmx's {% htmx_script %}
+# use). Images may be data: URIs (the TOTP QR code, the Swagger UI's icons); SVG in <img> runs no
+# script. style="..." attributes stay allowed (style-src-attr): they can't run script or select
+# elements, and a few templates use them (ours for layout, allauth's and simple_history's); a
+# <style> element still needs the nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
 }
 
 LOGGING = {
