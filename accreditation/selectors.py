@@ -167,7 +167,7 @@ def _mark_out_of_date(evidence: list[CompetenceEvidence], as_of: date) -> list[C
 
 @dataclass
 class CentreOverview:
-    approvals: list
+    approvals: list[CentreApproval]
     visits: list[EqaVisit]
     open_actions: list[EqaAction]
     people: int
@@ -217,7 +217,7 @@ class CentrePerson:
 
 def centre_people(*, centre: Centre, as_of: date) -> list[CentrePerson]:
     """Each person at the centre with their roles, their approvals at this centre, their
-    competence evidence (out of date flagged, R10.3) and their register entry (R9.3): four
+    competence evidence (out of date flagged, R10.3) and their register entry (R9.3): three
     queries, however many people."""
     approvals = StaffApproval.objects.filter(centre=centre).select_related("route", "level")
     memberships = centre.memberships.select_related("user", "user__registrant").prefetch_related(
@@ -230,11 +230,11 @@ def centre_people(*, centre: Centre, as_of: date) -> list[CentrePerson]:
     )
     people: dict[int, CentrePerson] = {}
     for membership in memberships.order_by("user__last_name", "user__first_name", "user_id"):
-        person = people.setdefault(membership.user_id, CentrePerson(membership.user))
-        person.memberships.append(membership)
-        if not hasattr(membership.user, "_marked"):
+        person = people.get(membership.user_id)
+        if person is None:  # a person with several roles is one row
             _mark_out_of_date(membership.user.evidence, as_of)
-            membership.user._marked = True
+            person = people[membership.user_id] = CentrePerson(membership.user)
+        person.memberships.append(membership)
     return list(people.values())
 
 
