@@ -68,6 +68,11 @@ class CandidateFilterForm(forms.Form):
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.hide_optional_label = True  # every filter is optional
+
     def filter(self, queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
         if not self.is_bound or not self.is_valid():
             return queryset
@@ -151,9 +156,15 @@ class CandidateImportForm(forms.Form):
 
 class RegistrationForm(forms.Form):
     ao_registration_number = forms.CharField(
-        label="Awarding Organisation registration number", max_length=40
+        label="Registration number",
+        max_length=40,
+        error_messages={"required": "Enter the registration number."},
     )
-    ao_registered_on = forms.DateField(label="Registered on", widget=DATE_INPUT)
+    ao_registered_on = forms.DateField(
+        label="Registered on",
+        widget=DATE_INPUT,
+        error_messages={"required": "Enter the date of the registration."},
+    )
 
 
 class EligibilityForm(forms.Form):
@@ -161,6 +172,7 @@ class EligibilityForm(forms.Form):
         label="How the candidate meets the pre-requisites",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": "Say how the candidate meets the pre-requisites."},
     )
 
 
@@ -183,6 +195,7 @@ class AttemptForm(forms.Form):
         help_text="They must be approved to assess the candidate's route and level (R9.3).",
     )
     invigilator = PersonChoiceField(
+        label="Invigilator (online tests)",
         queryset=User.objects.none(),
         required=False,
         empty_label="None",
@@ -217,6 +230,7 @@ class AttemptForm(forms.Form):
         self.fields["component"].queryset = candidate.route.components.all()
         self.fields["assessor"].queryset = people
         self.fields["invigilator"].queryset = people
+        self.fields["invigilator"].hide_optional_label = True  # required for online tests
         if candidate.route.centre_devised:
             self.fields["devised_assessment"].queryset = devised
         else:
