@@ -1,5 +1,7 @@
 """docker-compose / production. Refuses to start without a secret key or with DEBUG on."""
 
+import logging
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -8,6 +10,9 @@ from .base import env, mailer_from_url
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+# Rotation (docs/operations.md): the old key goes here, comma-separated, so that sessions, password
+# reset links and other signatures made with it stay valid until they expire; then it is removed.
+SECRET_KEY_FALLBACKS: list[str] = env.list("SECRET_KEY_FALLBACKS", default=[])
 if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production.")
 DEBUG = False
@@ -33,3 +38,32 @@ X_FRAME_OPTIONS = "DENY"
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # required in production
+
+# One JSON object per line on stderr, each with the request id (imi_portal/request_id.py), for the
+# log collector; base.py keeps human-readable lines for developers.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "imi_portal.request_id.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # ISO 8601, UTC
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+# Python's warnings go through the same handler, so that every line on stderr is JSON.
+logging.captureWarnings(True)
+# Celery's worker and beat log through the same JSON handler instead of their own plain format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

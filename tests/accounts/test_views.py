@@ -1,6 +1,7 @@
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,34 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_cache_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "not used",  # tests run Celery in-process
+    }
+
+
+@pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs Redis (REDIS_URL), as in CI")
+def test_healthz_checks_the_broker_when_celery_uses_one(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "down",
+    }
 
 
 def test_healthz_is_503_when_the_database_is_down(client):
@@ -24,7 +52,12 @@ def test_healthz_is_503_when_the_cache_is_down(client):
     with mock.patch("accounts.views.cache.set", side_effect=ConnectionError("redis down")):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "down"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "cache": "down",
+        "broker": "not used",
+    }
 
 
 def test_home_invites_a_visitor_to_sign_up(client):
