@@ -4,6 +4,7 @@
 the form's live preview, the form and the API all go through it, so they can't disagree.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from PIL import Image
 
 from accounts.models import User
 from register.models import Cycle, Registrant
@@ -307,25 +309,106 @@ def activity_delete(*, activity: Activity) -> None:
     transaction.on_commit(lambda: [Evidence.file.field.storage.delete(name) for name in files])
 
 
+# The names a file of each type may have; a name that says otherwise is refused (R4.4).
+_EXTENSIONS_OF = {
+    "application/pdf": {".pdf"},
+    "image/png": {".png"},
+    "image/jpeg": {".jpg", ".jpeg", ".jpe", ".jfif"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {".docx"},
+}
+_TYPE_LABEL = {
+    "application/pdf": "a PDF",
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "a Word document",
+}
+# Web page code inside an image or a PDF makes a polyglot: harmless as we serve it (an attachment
+# with its detected type and nosniff), but an attacker's file all the same. A .docx is a zip, so
+# its parts are compressed and never show such text. The patterns are long enough that the
+# random bytes of a compressed image match one about once in 100,000 files of 10 MB.
+_MARKUP = re.compile(
+    rb"<(?:script|iframe|object|embed)[\s>/]|<(?:html|body)[\s>]|<!doctype\s+html"
+    rb"|javascript:|\bon(?:load|error)\s*=",
+    re.IGNORECASE,
+)
+_IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+_MAX_IMAGE_PIXELS = 50_000_000  # decoding a bigger image could take the worker's memory
+
+
+def _stated_extension(name: str) -> str:
+    """The name's extension when it looks like one (`.PNG`, `.docx`), else ''."""
+    match = re.search(r"\.[A-Za-z0-9]{1,8}$", name)
+    return match.group(0).lower() if match else ""
+
+
+def _contains_markup(upload: UploadedFile) -> bool:
+    tail = b""
+    for chunk in upload.chunks():
+        if _MARKUP.search(tail + chunk):
+            return True
+        tail = chunk[-32:]  # a tag split across two chunks is still found
+    return False
+
+
+def _decodes_as(upload: UploadedFile, image_format: str) -> bool:
+    """Pillow reads the whole image, in the format its first bytes claim."""
+    try:
+        with Image.open(upload, formats=[image_format]) as image:
+            if image.width * image.height > _MAX_IMAGE_PIXELS:
+                return False
+            image.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
 def evidence_check(upload: UploadedFile) -> str:
-    """The file's real type from its first bytes (R4.4); raises with a message for the person."""
+    """The file's real type from its bytes (R4.4); raises with a message for the person.
+
+    Refused: too big or empty; a type other than PDF, PNG, JPEG or .docx; a name whose extension
+    says another type than the content (a PDF named .png); an image that doesn't decode; an image
+    or PDF with web page code inside (a polyglot). Folders in the name are dropped by Django's
+    upload parser and by `safe_file_name`, never refused.
+    """
     limit = settings.EVIDENCE_MAX_BYTES
+    name = upload.name
     if upload.size > limit:
         raise ValidationError(
-            f"“{upload.name}” is {upload.size / 1_048_576:.1f} MB; files can be at most "
+            f"“{name}” is {upload.size / 1_048_576:.1f} MB; files can be at most "
             f"{limit / 1_048_576:.0f} MB."
         )
     if upload.size == 0:
-        raise ValidationError(f"“{upload.name}” is empty.")
+        raise ValidationError(f"“{name}” is empty.")
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in EVIDENCE_TYPES:
         raise ValidationError(
-            f"“{upload.name}” isn't a PDF, PNG, JPEG or Word (.docx) file. Only those can be "
+            f"“{name}” isn't a PDF, PNG, JPEG or Word (.docx) file. Only those can be "
             "uploaded as evidence."
         )
-    return kind.mime
+    mime = kind.mime
+    extension = _stated_extension(name)
+    if extension and extension not in _EXTENSIONS_OF[mime]:
+        raise ValidationError(
+            f"“{name}” is {_TYPE_LABEL[mime]} but its name ends in {extension}. Rename it to end "
+            f"in {EVIDENCE_TYPES[mime]}, or choose the file you meant."
+        )
+    try:
+        if mime in _IMAGE_FORMATS and not _decodes_as(upload, _IMAGE_FORMATS[mime]):
+            raise ValidationError(
+                f"“{name}” can't be read as {_TYPE_LABEL[mime]}: it is damaged, too large, or "
+                "not an image. Save it again as a PNG or JPEG and upload that."
+            )
+        scanned = mime in _IMAGE_FORMATS or mime == "application/pdf"
+        if scanned and _contains_markup(upload):
+            raise ValidationError(
+                f"“{name}” has web page code hidden inside it, so it can't be accepted. "
+                "Upload the original document or photo."
+            )
+    finally:
+        upload.seek(0)
+    return mime
 
 
 def safe_file_name(name: str) -> str:

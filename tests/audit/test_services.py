@@ -22,7 +22,12 @@ from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 1x1 PNG: evidence images must decode (cpd.services.evidence_check).
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
+    b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def draw(auditor, **overrides) -> AuditDraw:
