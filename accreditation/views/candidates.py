@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from imi_portal.downloads import attachment
+
 from .. import access, imports, rules, selectors, services
 from ..forms.candidates import (
     AcceptCodeForm,
@@ -354,18 +356,9 @@ def attempt_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """The candidate's centre, the candidate and officers only; always as an attachment, never
     rendered inline (R9.10)."""
     evidence = access.attempt_evidence_for_user(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+    return attachment(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- The candidate's own page (R9.4, R9.5, R9.11) ---------------------------------------------

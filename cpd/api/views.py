@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -44,6 +44,7 @@ from cpd.services import (
     objective_delete,
     objective_save,
 )
+from imi_portal.downloads import attachment
 from register.models import Registrant
 from register.selectors import open_cycle, registrant_for
 
@@ -291,19 +292,9 @@ class EvidenceDownloadView(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         evidence = evidence_for_user(user=request.user, pk=pk)
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
+        return attachment(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type
         )
-        response["X-Content-Type-Options"] = "nosniff"  # never rendered as something else
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 # --- Progress --------------------------------------------------------------------------------
