@@ -11,19 +11,20 @@ e.g. 3) and, optionally, ao_registration_number.
 """
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models.functions import Lower
 
 from accounts.models import User
 from imi_portal.csv_import import (
     FirstRows,
+    ImportResult,
+    ParsedFile,
     RowError,
     check_person,
     file_error,
+    import_rows,
     read_records,
-    save_all_or_nothing,
-    sorted_errors,
 )
 
 from .models import Candidate, CentreApproval, Route
@@ -48,22 +49,6 @@ class CandidateRow:
     route: str  # the route's code
     level: int  # the level's number
     ao_registration_number: str = ""
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    rows: list[CandidateRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def template_csv() -> str:
@@ -115,7 +100,7 @@ def _check_offer(
 
 def parse_candidate_csv(
     data: bytes, *, offered: Collection[tuple[str, int]], routes: Collection[str]
-) -> ParsedFile:
+) -> ParsedFile[CandidateRow]:
     """Every row of a candidates file, checked without the database. `offered` holds the
     (route code, level number) pairs the centre may register candidates for; `routes` every
     route code, to tell a typing mistake from a route the centre isn't approved for."""
@@ -224,16 +209,12 @@ def candidate_import_csv(*, centre, file, by: User) -> ImportResult:
     parsed = parse_candidate_csv(
         file.read(), offered=offers, routes=set(Route.objects.values_list("code", flat=True))
     )
-    errors = parsed.errors + _already_candidates(parsed.rows)
-    if errors:
-        return ImportResult(added=0, errors=sorted_errors(errors))
-    errors = save_all_or_nothing(
+    return import_rows(
         parsed.rows,
         lambda row: _register(row, centre=centre, offers=offers, by=by),
-        row_of=lambda row: row.row,
+        refused=parsed.errors + _already_candidates(parsed.rows),
         # Someone registered the same person since the check above.
         in_use=lambda row: RowError(
             row, "email", "This person was registered by someone else meanwhile."
         ),
     )
-    return ImportResult(added=0 if errors else len(parsed.rows), errors=errors)

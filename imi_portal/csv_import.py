@@ -2,14 +2,15 @@
 header and file-wide checks, per-row errors, and saving every row or none.
 
 An import module (`register.imports`, `accreditation.imports`) checks its own columns with a pure
-function over the rows read here, then saves them through its service with `save_all_or_nothing`.
+function over the rows read here, then saves them through its service with `import_rows`.
 Rows are numbered as a spreadsheet numbers them: the header is row 1, the first data row 2.
 """
 
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -34,6 +35,28 @@ class Record:
 
     row: int
     values: dict[str, str]
+
+
+class NumberedRow(Protocol):
+    row: int  # the spreadsheet row it came from
+
+
+@dataclass(frozen=True)
+class ParsedFile[RowT: NumberedRow]:
+    """The rows that passed the checks made without the database, and every problem found."""
+
+    rows: list[RowT] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def file_error(message: str) -> RowError:
@@ -184,34 +207,36 @@ class _RollBack(Exception):
         self.errors = errors
 
 
-def save_all_or_nothing[RowT](
+def import_rows[RowT: NumberedRow](
     rows: Sequence[RowT],
     save: Callable[[RowT], object],
     *,
-    row_of: Callable[[RowT], int],
+    refused: Iterable[RowError],
     in_use: Callable[[int], RowError],
-) -> list[RowError]:
-    """Save every row with `save` in one transaction, or none: any refusal and everything is
-    rolled back. Returns the errors, each on its row (empty when all were saved).
+) -> ImportResult:
+    """Save every row with `save` in one transaction, or none.
 
-    `save` is a service that raises `ValidationError`; an `IntegrityError` (a race with another
-    import of the same person) becomes `in_use(row)`.
+    Nothing is saved when the checks already `refused` any row. Otherwise each row is saved in
+    its own savepoint, so every refusal is reported before all of it is rolled back. `save` is a
+    service that raises `ValidationError`; an `IntegrityError` (a race with another import of the
+    same person) becomes `in_use(row)`.
     """
+    refused = list(refused)
+    if refused:
+        return ImportResult(added=0, errors=sorted_errors(refused))
     try:
         with transaction.atomic():
             errors: list[RowError] = []
             for item in rows:
                 try:
-                    # Its own savepoint: a failed row leaves the transaction usable, so every
-                    # failure is reported before all of it is rolled back.
                     with transaction.atomic():
                         save(item)
                 except ValidationError as error:
-                    errors += _row_errors(row_of(item), error)
+                    errors += _row_errors(item.row, error)
                 except IntegrityError:
-                    errors.append(in_use(row_of(item)))
+                    errors.append(in_use(item.row))
             if errors:
                 raise _RollBack(errors)
     except _RollBack as rollback:
-        return sorted_errors(rollback.errors)
-    return []
+        return ImportResult(added=0, errors=sorted_errors(rollback.errors))
+    return ImportResult(added=len(rows), errors=[])

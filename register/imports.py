@@ -10,24 +10,32 @@ Rows are numbered as a spreadsheet numbers them: the header is row 1, the first 
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models.functions import Lower
 
 from imi_portal.csv_import import (
     FirstRows,
+    ImportResult,
+    ParsedFile,
     RowError,
     check_person,
+    import_rows,
     read_records,
-    save_all_or_nothing,
-    sorted_errors,
 )
 
 from .models import Registrant
 from .services import registrant_add_by_staff
 
-__all__ = ["COLUMNS", "MAX_ROWS", "RowError", "parse_register_csv", "registrant_import_csv"]
+__all__ = [
+    "COLUMNS",
+    "MAX_ROWS",
+    "ImportResult",
+    "RowError",
+    "parse_register_csv",
+    "registrant_import_csv",
+]
 
 COLUMNS = ("email", "first_name", "last_name", "joined_on")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -44,22 +52,6 @@ class ImportRow:
     first_name: str
     last_name: str
     joined_on: date
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    errors: list[RowError]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _parse_date(value: str, *, row: int, today: date) -> tuple[date | None, RowError | None]:
@@ -79,7 +71,7 @@ def _parse_date(value: str, *, row: int, today: date) -> tuple[date | None, RowE
     return joined_on, None
 
 
-def parse_register_csv(data: bytes, *, today: date) -> ParsedFile:
+def parse_register_csv(data: bytes, *, today: date) -> ParsedFile[ImportRow]:
     """Every row of an import file, checked without the database (R1.2: back-dating allowed)."""
     records, errors = read_records(data, columns=COLUMNS, max_rows=MAX_ROWS)
     rows: list[ImportRow] = []
@@ -140,14 +132,10 @@ def registrant_import_csv(*, file, today: date) -> ImportResult:
     as `registrant_add_by_staff` does for one person.
     """
     parsed = parse_register_csv(file.read(), today=today)
-    errors = parsed.errors + _already_registered(parsed.rows)
-    if errors:
-        return ImportResult(added=0, errors=sorted_errors(errors))
-    errors = save_all_or_nothing(
+    return import_rows(
         parsed.rows,
         lambda row: _add(row, today),
-        row_of=lambda row: row.row,
+        refused=parsed.errors + _already_registered(parsed.rows),
         # Someone else registered this email since the check above.
         in_use=lambda row: RowError(row, "email", "This email address is in use."),
     )
-    return ImportResult(added=0 if errors else len(parsed.rows), errors=errors)

@@ -5,8 +5,10 @@ Centre staff reach a candidate through their centre (`access.centre_for_user`, t
 candidate sees only their own candidacies. Everything else is a 404.
 """
 
+from collections.abc import Callable
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -176,11 +178,11 @@ def _attempt_form(candidate: Candidate, data=None, files=None) -> AttemptForm:
     )
 
 
-def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, **forms):
+def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, **page_forms):
     today = timezone.localdate()
     can_record = access.can_record_for(request.user, candidate)
     progress = selectors.candidate_progress(candidate=candidate, as_of=today)
-    forms.setdefault(
+    page_forms.setdefault(
         "registration_form",
         RegistrationForm(
             initial={
@@ -189,15 +191,15 @@ def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, *
             }
         ),
     )
-    forms.setdefault("eligibility_form", EligibilityForm())
+    page_forms.setdefault("eligibility_form", EligibilityForm())
     reviews_due = [c for c in progress.components if c.review_due]
-    if reviews_due and "review_form" not in forms:
-        forms["review_form"] = LevelReviewForm(
+    if reviews_due and "review_form" not in page_forms:
+        page_forms["review_form"] = LevelReviewForm(
             candidate=candidate,
             prefix="review",
             initial={"component": reviews_due[0].component.pk, "reviewed_on": today},
         )
-    bad = any(form.errors for form in forms.values())
+    bad = any(form.errors for form in page_forms.values())
     return render(
         request,
         "accreditation/candidates/detail.html",
@@ -210,7 +212,7 @@ def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, *
             "reviews_due": reviews_due,
             "award": getattr(candidate, "award", None),
             "today": today,
-            **forms,
+            **page_forms,
         },
         status=400 if bad else 200,
     )
@@ -229,75 +231,89 @@ def _recording(request: HttpRequest, centre_id: int, pk: int) -> tuple[Centre, C
     return centre, candidate
 
 
+def _post_on_detail(
+    request: HttpRequest,
+    centre_id: int,
+    pk: int,
+    *,
+    name: str,
+    form: Callable[[Candidate], forms.Form],
+    save: Callable[[Candidate, dict], object],
+    done: str,
+) -> HttpResponse:
+    """A form of the candidate's page: saved through its service and back to the page, or the
+    page again with the form's errors (the service's on the field they concern)."""
+    centre, candidate = _recording(request, centre_id, pk)
+    bound = form(candidate)
+    if bound.is_valid():
+        try:
+            save(candidate, bound.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(bound, error)
+        else:
+            messages.success(request, done)
+            return redirect(_detail_url(candidate))
+    return _render_detail(request, centre, candidate, **{name: bound})
+
+
 @login_required
 @require_POST
 def candidate_registration(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
     """The Awarding Organisation registration (R9.4)."""
-    centre, candidate = _recording(request, centre_id, pk)
-    form = RegistrationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.candidate_record_registration(
-                candidate=candidate,
-                number=form.cleaned_data["ao_registration_number"],
-                registered_on=form.cleaned_data["ao_registered_on"],
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Awarding Organisation registration recorded.")
-            return redirect(_detail_url(candidate))
-    return _render_detail(request, centre, candidate, registration_form=form)
+    return _post_on_detail(
+        request,
+        centre_id,
+        pk,
+        name="registration_form",
+        form=lambda candidate: RegistrationForm(request.POST),
+        save=lambda candidate, data: services.candidate_record_registration(
+            candidate=candidate,
+            number=data["ao_registration_number"],
+            registered_on=data["ao_registered_on"],
+            today=timezone.localdate(),
+        ),
+        done="Awarding Organisation registration recorded.",
+    )
 
 
 @login_required
 @require_POST
 def candidate_eligibility(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
     """The centre confirms the candidate meets the route's pre-requisites (R9.4)."""
-    centre, candidate = _recording(request, centre_id, pk)
-    form = EligibilityForm(request.POST)
-    if form.is_valid():
-        try:
-            services.candidate_confirm_eligibility(
-                candidate=candidate,
-                note=form.cleaned_data["eligibility_note"],
-                by=request.user,
-                at=timezone.now(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Eligibility confirmed.")
-            return redirect(_detail_url(candidate))
-    return _render_detail(request, centre, candidate, eligibility_form=form)
+    return _post_on_detail(
+        request,
+        centre_id,
+        pk,
+        name="eligibility_form",
+        form=lambda candidate: EligibilityForm(request.POST),
+        save=lambda candidate, data: services.candidate_confirm_eligibility(
+            candidate=candidate, note=data["eligibility_note"], by=request.user, at=timezone.now()
+        ),
+        done="Eligibility confirmed.",
+    )
 
 
 @login_required
 @require_POST
 def level_review_new(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
     """The review of the candidate's level after three unsuccessful online tests (R9.6)."""
-    centre, candidate = _recording(request, centre_id, pk)
-    form = LevelReviewForm(request.POST, candidate=candidate, prefix="review")
-    if form.is_valid():
-        try:
-            services.level_review_record(
-                candidate=candidate,
-                component=form.cleaned_data["component"],
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                outcome=form.cleaned_data["outcome"],
-                refresher_training=form.cleaned_data["refresher_training"],
-                by=request.user,
-                today=timezone.localdate(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, "Level review recorded: the candidate may sit the test again."
-            )
-            return redirect(_detail_url(candidate))
-    return _render_detail(request, centre, candidate, review_form=form)
+    return _post_on_detail(
+        request,
+        centre_id,
+        pk,
+        name="review_form",
+        form=lambda candidate: LevelReviewForm(request.POST, candidate=candidate, prefix="review"),
+        save=lambda candidate, data: services.level_review_record(
+            candidate=candidate,
+            component=data["component"],
+            reviewed_on=data["reviewed_on"],
+            outcome=data["outcome"],
+            refresher_training=data["refresher_training"],
+            by=request.user,
+            today=timezone.localdate(),
+        ),
+        done="Level review recorded: the candidate may sit the test again.",
+    )
 
 
 @login_required

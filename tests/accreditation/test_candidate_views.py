@@ -70,6 +70,17 @@ def body(response) -> str:
     return response.content.decode()
 
 
+def attempted(candidate, code: str, on: datetime.date, assessor, outcome: str = "pass"):
+    """An attempt written straight to the table, to arrange a page's data."""
+    return Attempt.objects.create(
+        candidate=candidate,
+        component=component(code),
+        attempted_on=on,
+        assessor=assessor,
+        outcome=outcome,
+    )
+
+
 # --- The centre's list -------------------------------------------------------------------------
 
 
@@ -80,13 +91,7 @@ def test_the_list_shows_each_candidates_route_gate_window_and_passes(client, cen
         user=UserFactory(first_name="Rita"),
         first_attempt_on=datetime.date(2026, 3, 2),
     )
-    Attempt.objects.create(
-        candidate=ready,
-        component=component("practical"),
-        attempted_on=datetime.date(2026, 3, 2),
-        assessor=admin,
-        outcome="pass",
-    )
+    attempted(ready, "practical", datetime.date(2026, 3, 2), admin)
     client.force_login(admin)
     response = client.get(url("candidate_list", centre.pk))
     assert response.status_code == 200
@@ -131,13 +136,7 @@ def test_the_list_takes_the_same_queries_for_one_candidate_or_a_page_of_them(
     client, centre, admin, django_assert_max_num_queries
 ):
     first = make_candidate(centre)
-    Attempt.objects.create(
-        candidate=first,
-        component=component("practical"),
-        attempted_on=datetime.date(2026, 3, 2),
-        assessor=admin,
-        outcome="pass",
-    )
+    attempted(first, "practical", datetime.date(2026, 3, 2), admin)
     client.force_login(admin)
     client.get(url("candidate_list", centre.pk))  # warm the session and permission caches
     with django_assert_max_num_queries(12):
@@ -186,21 +185,24 @@ def offer_of(centre: Centre, route_code: str = "competence-imi", number: int = 3
     ).pk
 
 
+def register(client, centre, **fields):
+    """Post the "Register a candidate" form: Sam Jones on the centre's route, unless told."""
+    data = {
+        "first_name": "Sam",
+        "last_name": "Jones",
+        "email": "sam@example.org",
+        "offer": offer_of(centre),
+    }
+    return client.post(url("candidate_add", centre.pk), data | fields)
+
+
 def test_a_centre_registers_a_candidate_who_is_emailed_a_link_to_set_a_password(
     client, centre, admin, django_capture_on_commit_callbacks
 ):
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url("candidate_add", centre.pk),
-            {
-                "first_name": "Sam",
-                "last_name": "Jones",
-                "email": "sam@example.org",
-                "offer": offer_of(centre),
-                "ao_registration_number": "AO-1",
-                "ao_registered_on": "2026-11-20",
-            },
+        response = register(
+            client, centre, ao_registration_number="AO-1", ao_registered_on="2026-11-20"
         )
     candidate = Candidate.objects.get(user__email="sam@example.org")
     assert response.status_code == 302
@@ -221,15 +223,7 @@ def test_only_the_centres_approved_routes_and_levels_are_offered(client, centre,
     page = body(client.get(url("candidate_add", centre.pk)))
     assert "Competence – IMI assessment tools in the workplace, level 3" in page
     assert "Knowledge – IMI online test and project" not in page
-    response = client.post(
-        url("candidate_add", centre.pk),
-        {
-            "first_name": "Sam",
-            "last_name": "Jones",
-            "email": "sam@example.org",
-            "offer": offer_of(centre, "knowledge-imi", 4),
-        },
-    )
+    response = register(client, centre, offer=offer_of(centre, "knowledge-imi", 4))
     assert response.status_code == 400
     assert response.context["form"].errors["offer"]
     assert not Candidate.objects.exists()
@@ -248,14 +242,8 @@ def test_someone_already_a_candidate_for_the_route_is_refused_on_the_email_with_
 ):
     existing = make_candidate(centre, ready=False)
     client.force_login(admin)
-    response = client.post(
-        url("candidate_add", centre.pk),
-        {
-            "first_name": "Typed",
-            "last_name": "Name",
-            "email": existing.user.email,
-            "offer": offer_of(centre),
-        },
+    response = register(
+        client, centre, first_name="Typed", last_name="Name", email=existing.user.email
     )
     assert response.status_code == 400
     assert "already a candidate" in response.context["form"].errors["email"][0]
@@ -265,16 +253,7 @@ def test_someone_already_a_candidate_for_the_route_is_refused_on_the_email_with_
 
 def test_a_registration_number_needs_its_date(client, centre, admin):
     client.force_login(admin)
-    response = client.post(
-        url("candidate_add", centre.pk),
-        {
-            "first_name": "Sam",
-            "last_name": "Jones",
-            "email": "sam@example.org",
-            "offer": offer_of(centre),
-            "ao_registration_number": "AO-1",
-        },
-    )
+    response = register(client, centre, ao_registration_number="AO-1")
     assert response.status_code == 400
     assert response.context["form"].errors["ao_registered_on"]
     assert not Candidate.objects.exists()
@@ -557,13 +536,7 @@ def test_after_three_referred_online_tests_the_page_asks_for_a_level_review(clie
     assessor = approved_staff(centre)
     upk = component("upk-test")
     for day in (1, 2, 3):
-        Attempt.objects.create(
-            candidate=candidate,
-            component=upk,
-            attempted_on=datetime.date(2026, 6, day),
-            assessor=assessor,
-            outcome="refer",
-        )
+        attempted(candidate, "upk-test", datetime.date(2026, 6, day), assessor, outcome="refer")
     client.force_login(admin)
     page = body(client.get(url("candidate_detail", centre.pk, candidate.pk)))
     assert "A level review is due (R9.6)" in page
@@ -589,13 +562,7 @@ def test_a_level_review_with_nothing_filled_in_keeps_the_notice_and_shows_the_er
     candidate = make_candidate(centre, first_attempt_on=datetime.date(2026, 6, 1))
     assessor = approved_staff(centre)
     for day in (1, 2, 3):
-        Attempt.objects.create(
-            candidate=candidate,
-            component=component("upk-test"),
-            attempted_on=datetime.date(2026, 6, day),
-            assessor=assessor,
-            outcome="refer",
-        )
+        attempted(candidate, "upk-test", datetime.date(2026, 6, day), assessor, outcome="refer")
     client.force_login(admin)
     response = client.post(
         url("level_review_new", centre.pk, candidate.pk),
@@ -697,13 +664,7 @@ def test_only_the_candidate_can_accept_their_code(client, centre, admin, accredi
 
 def test_the_candidate_sees_their_countdown_what_is_passed_and_their_award(client, centre):
     candidate = make_candidate(centre, first_attempt_on=datetime.date(2026, 3, 2))
-    Attempt.objects.create(
-        candidate=candidate,
-        component=component("practical"),
-        attempted_on=datetime.date(2026, 3, 2),
-        assessor=approved_staff(centre),
-        outcome="pass",
-    )
+    attempted(candidate, "practical", datetime.date(2026, 3, 2), approved_staff(centre))
     client.force_login(candidate.user)
     page = body(client.get(url("my_accreditation")))
     assert 'data-testid="days-left">99<' in page
