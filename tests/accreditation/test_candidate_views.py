@@ -2,6 +2,7 @@
 attempts to the award, evidence downloads and the candidate's own page; access both ways."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -16,9 +17,11 @@ from accreditation.models import (
     Candidate,
     Centre,
     CentreApproval,
+    CentreDevisedAssessment,
     Component,
     LevelReview,
     StaffApproval,
+    WindowExtension,
 )
 from tests.accounts.factories import UserFactory
 from tests.accreditation.factories import (
@@ -680,3 +683,66 @@ def test_the_candidate_sees_their_countdown_what_is_passed_and_their_award(clien
     page = body(client.get(url("my_accreditation")))
     assert award.display_code in page
     assert url("certificate", award.pk) in page
+
+
+def test_a_centre_devised_route_records_attempts_against_its_approved_assessment(
+    client, admin_devised
+):
+    centre, admin = admin_devised
+    candidate = make_candidate(centre)
+    assessor = approved_staff(centre, route_code="competence-centre-devised")
+    practical = component("practical", "competence-centre-devised")
+    approved = CentreDevisedAssessment.objects.create(
+        centre=centre,
+        route=route("competence-centre-devised"),
+        level=level(3),
+        replaces=practical,
+        title="Workshop observation",
+        assessment_type="workplace",
+        description="Observed in the workshop.",
+        fee=Decimal("250.00"),
+        status=CentreDevisedAssessment.Status.APPROVED,
+    )
+    client.force_login(admin)
+    page = body(client.get(url("attempt_new", centre.pk, candidate.pk)))
+    assert "Workshop observation" in page  # R9.8: the centre's approved assessments
+    response = attempt(client, centre, candidate, component=practical.pk, assessor=assessor.pk)
+    assert response.status_code == 400
+    assert (
+        "approved centre devised assessment"
+        in (response.context["form"].errors["devised_assessment"][0])
+    )
+    response = attempt(
+        client,
+        centre,
+        candidate,
+        component=practical.pk,
+        assessor=assessor.pk,
+        devised_assessment=approved.pk,
+    )
+    assert response.status_code == 302
+    assert Attempt.objects.get().devised_assessment == approved
+
+
+@pytest.fixture
+def admin_devised():
+    centre = approved_centre(route_code="competence-centre-devised")
+    return centre, centre_admin(centre)
+
+
+def test_the_window_shows_an_officers_extension_with_its_reason(client, centre, admin):
+    candidate = make_candidate(
+        centre,
+        first_attempt_on=datetime.date(2025, 10, 1),
+        window_extended_to=datetime.date(2026, 12, 31),
+    )
+    WindowExtension.objects.create(
+        candidate=candidate,
+        previous_end=datetime.date(2026, 9, 30),
+        new_end=datetime.date(2026, 12, 31),
+        reason="Long illness, with a doctor's letter.",
+    )
+    client.force_login(admin)
+    page = body(client.get(url("candidate_detail", centre.pk, candidate.pk)))
+    assert "from 30 Sep 2026 to 31 Dec 2026: Long illness" in page
+    assert 'data-testid="days-left">39<' in page  # 23 November to 31 December, inclusive
