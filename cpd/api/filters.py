@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from cpd.models import Activity
 from cpd.rules import Principle
+from imi_portal.api_fields import BooleanFilter
 
 
 class IdFilter(django_filters.Filter):
@@ -19,8 +20,8 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="activity_type__slug", help_text="An activity type's slug."
     )
     principle = django_filters.ChoiceFilter(choices=[(p.value, p.value) for p in Principle])
-    assessed = django_filters.BooleanFilter(help_text="Assessed activity (R2.8).")
-    in_audit = django_filters.BooleanFilter()
+    assessed = BooleanFilter(help_text="Assessed activity (R2.8).")
+    in_audit = BooleanFilter()
     completed_after = django_filters.DateFilter(
         field_name="completed_on", lookup_expr="gte", help_text="Completed on or after."
     )

@@ -18,6 +18,7 @@ from cpd.models import (
     QualificationUnit,
 )
 from cpd.rules import Principle
+from imi_portal.api_fields import TEXT_FIELD_MAPPING, SlugRelatedField, TextField
 from register.api.serializers import enum_schema
 
 # The largest values the credit columns can hold; the rules themselves are in cpd.rules (R2.7).
@@ -102,13 +103,13 @@ class ActivityInputSerializer(serializers.Serializer):
 
     # The names are those of cpd.services.ActivityInput, so validated_data fills it as it is.
 
-    title = serializers.CharField(max_length=200, allow_blank=True)
-    activity_type = serializers.SlugRelatedField(
+    title = TextField(max_length=200, allow_blank=True)
+    activity_type = SlugRelatedField(
         slug_field="slug",
         queryset=ActivityType.objects.all(),
         help_text="A slug from GET /api/v1/activity-types/.",
     )
-    type_description = serializers.CharField(
+    type_description = TextField(
         max_length=200, required=False, allow_blank=True, help_text="Needed for type `other`."
     )
     principle = serializers.ChoiceField(
@@ -154,10 +155,10 @@ class ActivityInputSerializer(serializers.Serializer):
         required=False, help_text="Principle 1: had an end test or exam."
     )
     impact_behaviour = serializers.BooleanField(required=False)
-    behaviour_statement = serializers.CharField(required=False, allow_blank=True)
+    behaviour_statement = TextField(required=False, allow_blank=True)
     impact_working_practice = serializers.BooleanField(required=False)
-    working_practice_statement = serializers.CharField(required=False, allow_blank=True)
-    reflection = serializers.CharField(allow_blank=True)
+    working_practice_statement = TextField(required=False, allow_blank=True)
+    reflection = TextField(allow_blank=True)
     completed_on = serializers.DateField()
     objective = _OwnObjectiveField(
         required=False, allow_null=True, help_text="One of your PDP objectives."
@@ -305,6 +306,7 @@ class ObjectiveStatusField(serializers.ChoiceField):
 
 
 class ObjectiveInputSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = TEXT_FIELD_MAPPING
     status = ObjectiveStatusField(required=False)
 
     class Meta:

@@ -235,6 +235,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The refusals every operation can give (400, 401, 403, 404): imi_portal.api_schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "imi_portal.api_schema.add_error_responses",
+    ],
 }
 
 # Content-Security-Policy, enforced everywhere: everything comes from the portal itself (htmx

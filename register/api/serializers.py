@@ -5,6 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from imi_portal.api_fields import TextField
 from register.models import Cycle, Registrant
 
 
@@ -26,8 +27,8 @@ class RegistrantStatusField(serializers.ChoiceField):
 
 class RegistrantCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
+    first_name = TextField(max_length=150)
+    last_name = TextField(max_length=150)
     # Staff may back-date it when importing the existing register; the service refuses the future.
     joined_on = serializers.DateField(default=timezone.localdate)
 
