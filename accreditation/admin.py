@@ -6,6 +6,7 @@ for a refused row. Lists read in a fixed number of queries: related rows through
 `list_select_related`, counts as subqueries or annotations.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -116,7 +117,9 @@ def for_each(
         else:
             count += 1
     if count:
-        model_admin.message_user(request, done.format(count=count), messages.SUCCESS)
+        # "request(s)" in `done` becomes "request" or "requests" as the count says.
+        text = re.sub(r"\(s\)", "" if count == 1 else "s", done.format(count=count))
+        model_admin.message_user(request, text, messages.SUCCESS)
     return count
 
 

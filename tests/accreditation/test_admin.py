@@ -334,7 +334,7 @@ def test_reinstating_a_centre_that_only_applied_is_refused_with_a_message(office
     response = act(officer_client, Centre, "reinstate_centres", [applied, suspended])
     texts = shown_messages(response)
     assert any("New Motors" in t and "has only applied" in t for t in texts)
-    assert "Reinstated 1 centre(s)." in texts
+    assert "Reinstated 1 centre." in texts
     applied.refresh_from_db()
     suspended.refresh_from_db()
     assert applied.status == Centre.Status.APPLIED
@@ -400,7 +400,7 @@ def test_approving_checks_r9_3_per_row_and_shows_each_refusal(officer_client, re
         officer_client, StaffApproval, "approve", [requests_["ready"], requests_["no_award"]]
     )
     texts = shown_messages(response)
-    assert "Approved 1 request(s)." in texts
+    assert "Approved 1 request." in texts
     refusal = next(t for t in texts if "Noaward Person" in t)
     assert "was not approved" in refusal and "No assessor award is recorded." in refusal
     assert StaffApproval.objects.get(pk=requests_["ready"].pk).status == "approved"
@@ -431,7 +431,7 @@ def test_removing_an_approval_asks_for_the_reason_and_keeps_it(officer_client, r
         confirm="yes",
         reason="Left the centre in October.",
     )
-    assert any("Removed 1 approval(s)." in t for t in shown_messages(done))
+    assert any("Removed 1 approval." in t for t in shown_messages(done))
     approval.refresh_from_db()
     assert approval.status == StaffApproval.Status.REMOVED
     assert approval.note == "Left the centre in October."
@@ -666,7 +666,7 @@ def test_renewal_is_refused_unless_the_holder_is_a_current_registrant(officer_cl
     response = act(officer_client, Award, "renew", [outsider, registrant])
     texts = shown_messages(response)
     assert any("was not renewed" in t and "isn't on the Professional Register" in t for t in texts)
-    assert "Renewed 1 accreditation(s) for three more years." in texts
+    assert "Renewed 1 accreditation for three more years." in texts
     outsider.refresh_from_db()
     registrant.refresh_from_db()
     assert outsider.expires_on == datetime.date(2029, 4, 30)
