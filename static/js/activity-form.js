@@ -55,13 +55,20 @@
   }
   function setStatus(text) { if (status) status.textContent = text; }
   let timer = null;
+  let inflight = null; // the draft save on its way to the server, if any
+  let submitting = false;
   function saveSoon() {
+    if (submitting) return;
     const data = snapshot();
     localStorage.setItem(storageKey, JSON.stringify({ savedAt: new Date().toISOString(), data }));
     clearTimeout(timer);
     timer = setTimeout(() => saveToServer(data), 800);
   }
-  async function saveToServer(data) {
+  function saveToServer(data) {
+    inflight = sendDraft(data).finally(() => { inflight = null; });
+    return inflight;
+  }
+  async function sendDraft(data) {
     const body = new FormData();
     Object.entries(data).forEach(([k, v]) => body.append(k, v));
     try {
@@ -97,6 +104,17 @@
       }
     } catch (e) { /* a broken local draft is ignored */ }
   }
+  // Submitting: no more draft saves, and one already on its way lands first. Otherwise a draft
+  // save the server handles after the activity would bring the saved form back as a draft.
+  form.addEventListener("submit", (event) => {
+    clearTimeout(timer);
+    submitting = true;
+    if (inflight) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      inflight.then(() => { inflight = null; form.requestSubmit(submitter); });
+    }
+  });
   form.addEventListener("input", saveSoon);
   form.addEventListener("change", () => { refresh(); saveSoon(); });
   // The local draft is removed only once the server has saved the activity (the page it

@@ -95,3 +95,21 @@ def staff_log_in(page, base: str, user, password: str) -> None:
         format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     )
     page.get_by_role("button", name="Sign In").click()
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Log in through the portal's login page and land on the home page."""
+    from playwright.sync_api import expect
+
+    from tests.accounts.factories import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+
+
+def log_out(page, base: str) -> None:
+    page.goto(base)
+    page.get_by_role("button", name="Log out").click()

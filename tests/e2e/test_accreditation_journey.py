@@ -14,24 +14,11 @@ from accounts.roles import Role
 from accreditation.models import Award, Candidate, Centre, StaffApproval
 from tests.accounts.factories import PASSWORD, UserFactory, grant
 from tests.accreditation.factories import approved_staff, competent_evidence
-from tests.e2e.conftest import staff_log_in
+from tests.e2e.conftest import log_in, log_out, staff_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROUTE = "Competence – IMI assessment tools in the workplace"
-
-
-def log_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.goto(base)
-    page.get_by_role("button", name="Log out").click()
 
 
 def admin_action(page: Page, base: str, path: str, row_text: str, action: str, done: str) -> None:

@@ -12,7 +12,7 @@ from audit.models import AuditItem
 from cpd.selectors import cycle_progress
 from tests.accounts.factories import PASSWORD, UserFactory, grant
 from tests.cpd.factories import make_activity
-from tests.e2e.conftest import staff_log_in
+from tests.e2e.conftest import log_in, log_out, staff_log_in
 from tests.register.factories import make_registrant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,19 +23,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
     b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.goto(base)
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_an_audit_from_the_draw_to_the_outcome(page: Page, live_server, shot, tmp_path):

@@ -14,23 +14,10 @@ from accreditation.models import Award, Candidate, WindowExtension
 from tests.accounts.factories import PASSWORD, UserFactory, grant
 from tests.accreditation.awards import award_through_services
 from tests.accreditation.factories import approved_centre, make_candidate
-from tests.e2e.conftest import SCREENSHOTS, staff_log_in
+from tests.e2e.conftest import SCREENSHOTS, log_in, log_out, staff_log_in
 from tests.register.factories import make_registrant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.goto(base)
-    page.get_by_role("button", name="Log out").click()
 
 
 @pytest.fixture

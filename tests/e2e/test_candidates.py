@@ -10,26 +10,18 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accreditation.models import Attempt, Award, Candidate, CodeOfConduct, StaffApproval
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.accreditation.factories import (
     approved_centre,
     approved_staff,
     centre_admin,
     make_candidate,
 )
-from tests.e2e.conftest import link_in_last_email
+from tests.e2e.conftest import link_in_last_email, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HEADER = "email,first_name,last_name,route,level,ao_registration_number\n"
-
-
-def log_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
 def open_candidates(page: Page, centre) -> None:

@@ -20,24 +20,11 @@ from accreditation.models import (
 )
 from tests.accounts.factories import PASSWORD, UserFactory, grant
 from tests.accreditation.factories import approved_centre, centre_admin
-from tests.e2e.conftest import staff_log_in
+from tests.e2e.conftest import log_in, log_out, staff_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
-
-
-def log_out(page: Page, base: str) -> None:
-    page.goto(base)
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_a_centre_applies_and_an_officer_approves_it_in_the_admin(page: Page, live_server, shot):

@@ -13,7 +13,7 @@ from cpd.models import Activity, Evidence
 from register.models import Registrant
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.cpd.factories import GatewayCourseFactory
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, log_in
 from tests.register.factories import make_registrant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,14 +23,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
     b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
 def preview(page: Page):

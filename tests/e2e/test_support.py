@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.roles import Role
 from register.models import Cycle
 from tests.accounts.factories import PASSWORD, UserFactory, grant
-from tests.e2e.conftest import staff_log_in
+from tests.e2e.conftest import log_in, staff_log_in
 from tests.helpers import force_update
 from tests.register.factories import make_registrant
 
@@ -24,14 +24,6 @@ def registrant_ending_in(days: int):
         end=timezone.localdate() + datetime.timedelta(days=days),
     )
     return registrant
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
 
 
 def ask_for_grace(page: Page) -> None:
