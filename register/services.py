@@ -52,8 +52,8 @@ def registrant_join(
     return registrant
 
 
-def cycle_open(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
-    """A new open cycle (R1.2-R1.4), with its first reminder scheduled (R5.1)."""
+def cycle_new(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
+    """A new open cycle (R1.2-R1.4), not yet saved, with its first reminder scheduled (R5.1)."""
     cycle = Cycle(
         registrant=registrant,
         number=number,
@@ -64,6 +64,12 @@ def cycle_open(*, registrant: Registrant, number: int, terms: rules.CycleTerms) 
         target_reason=terms.reason,
     )
     cycle_schedule_reminders(cycle)
+    return cycle
+
+
+def cycle_open(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
+    """A new open cycle (R1.2-R1.4), with its first reminder scheduled (R5.1)."""
+    cycle = cycle_new(registrant=registrant, number=number, terms=terms)
     cycle.save()
     return cycle
 
