@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install clean
+.PHONY: run test lint check install clean bench
 
 $(PY):
 	@interp=$$(./scripts/find-python) && echo "Creating $(VENV) with $$interp" && "$$interp" -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+## Load benchmark at 100,000 registrants (docs/benchmarks.md): PostgreSQL database imi_bench
+## (seeded once), gunicorn with production settings, Locust. BENCH_ARGS="--only dashboard".
+bench: $(STAMP)
+	$(PY) scripts/bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
