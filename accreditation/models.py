@@ -609,6 +609,16 @@ class Attempt(models.Model):
     )
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     notes = models.TextField(blank=True)
+    # R9.3: the internal quality assurer who sampled this assessment, if any.
+    quality_assured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quality_assured_attempts",
+    )
+    quality_assured_on = models.DateField(null=True, blank=True)
+    quality_note = models.TextField(blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -83,6 +83,10 @@ class CandidateProgress:
     gate: list[str]
 
     @property
+    def attempted(self) -> bool:
+        return any(c.attempts for c in self.components)
+
+    @property
     def passed(self) -> list[ComponentProgress]:
         return [c for c in self.components if c.passed_on]
 
@@ -123,7 +127,7 @@ def candidate_progress(*, candidate: Candidate, as_of: date) -> CandidateProgres
 def candidate_detail(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
     """Everything the candidate page and `candidate_progress` read, in a fixed number of queries."""
     attempts = Attempt.objects.select_related(
-        "assessor", "invigilator", "component"
+        "assessor", "invigilator", "component", "quality_assured_by"
     ).prefetch_related("evidence")
     return queryset.select_related("user", "centre", "route", "level", "award").prefetch_related(
         "route__components",

@@ -622,6 +622,46 @@ def attempt_record(
 
 
 @transaction.atomic
+def attempt_quality_assure(
+    *, attempt: Attempt, iqa: User, on: date, note: str, today: date
+) -> Attempt:
+    """An internal quality assurer samples an assessment (R9.3): only one currently approved
+    for the route and level at the centre, and never the assessment's own assessor."""
+    attempt = (
+        Attempt.objects.select_for_update()
+        .select_related("candidate__centre", "candidate__level")
+        .get(pk=attempt.pk)
+    )
+    candidate = attempt.candidate
+    errors: dict[str, list[str]] = {}
+    if attempt.quality_assured_by_id is not None:
+        errors["attempt"] = ["This attempt has already been quality assured."]
+    if not rules.is_approved(
+        _approvals_of(iqa, candidate.centre),
+        role="iqa",
+        route_id=candidate.route_id,
+        level_number=candidate.level.number,
+    ):
+        errors["iqa"] = [
+            f"{iqa} isn't currently approved as an internal quality assurer for "
+            f"{candidate.route} at level {candidate.level.number} at this centre."
+        ]
+    elif iqa.pk == attempt.assessor_id:
+        errors["iqa"] = ["An assessor can't quality assure their own assessment."]
+    if on > today:
+        errors["on"] = ["The date can't be in the future."]
+    elif on < attempt.attempted_on:
+        errors["on"] = ["The date can't be before the attempt."]
+    if errors:
+        raise ValidationError(errors)
+    attempt.quality_assured_by = iqa
+    attempt.quality_assured_on = on
+    attempt.quality_note = note.strip()
+    attempt.save(update_fields=["quality_assured_by", "quality_assured_on", "quality_note"])
+    return attempt
+
+
+@transaction.atomic
 def level_review_record(
     *,
     candidate: Candidate,

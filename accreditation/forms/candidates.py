@@ -259,3 +259,34 @@ class LevelReviewForm(forms.Form):
     def __init__(self, *args, candidate: Candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["component"].queryset = candidate.route.components.filter(online_test=True)
+
+
+class AttemptChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Attempt) -> str:
+        return (
+            f"{obj.component.name}, {obj.attempted_on:%d %b %Y} "
+            f"({obj.get_outcome_display().lower()}, assessed by {obj.assessor})"
+        )
+
+
+class QualityAssuranceForm(forms.Form):
+    """An internal quality assurer's sampling of one attempt (R9.3)."""
+
+    attempt = AttemptChoiceField(queryset=Attempt.objects.none(), empty_label="Choose…")
+    iqa = PersonChoiceField(
+        label="Internal quality assurer",
+        queryset=User.objects.none(),
+        empty_label="Choose…",
+        help_text="Approved as an IQA for the route and level; not the assessor (R9.3).",
+    )
+    on = forms.DateField(label="Sampled on", widget=DATE_INPUT)
+    note = forms.CharField(
+        label="Findings", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, candidate: Candidate, people: QuerySet[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attempt"].queryset = candidate.attempts.filter(
+            quality_assured_by__isnull=True
+        ).select_related("component", "assessor")
+        self.fields["iqa"].queryset = people

@@ -30,6 +30,7 @@ from ..forms.candidates import (
     CandidateImportForm,
     EligibilityForm,
     LevelReviewForm,
+    QualityAssuranceForm,
     RegistrationForm,
     add_service_errors,
 )
@@ -192,6 +193,7 @@ def _render_detail(request: HttpRequest, centre: Centre, candidate: Candidate, *
         ),
     )
     page_forms.setdefault("eligibility_form", EligibilityForm())
+    page_forms.setdefault("quality_form", _quality_form(request, candidate))
     reviews_due = [c for c in progress.components if c.review_due]
     if reviews_due and "review_form" not in page_forms:
         page_forms["review_form"] = LevelReviewForm(
@@ -313,6 +315,37 @@ def level_review_new(request: HttpRequest, centre_id: int, pk: int) -> HttpRespo
             today=timezone.localdate(),
         ),
         done="Level review recorded: the candidate may sit the test again.",
+    )
+
+
+def _quality_form(request: HttpRequest, candidate: Candidate, data=None) -> QualityAssuranceForm:
+    return QualityAssuranceForm(
+        data,
+        candidate=candidate,
+        people=selectors.centre_people_choices(centre=candidate.centre),
+        prefix="iqa",
+        initial={"on": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def attempt_quality_assure(request: HttpRequest, centre_id: int, pk: int) -> HttpResponse:
+    """An internal quality assurer's sampling of an attempt (R9.3)."""
+    return _post_on_detail(
+        request,
+        centre_id,
+        pk,
+        name="quality_form",
+        form=lambda candidate: _quality_form(request, candidate, request.POST),
+        save=lambda candidate, data: services.attempt_quality_assure(
+            attempt=data["attempt"],
+            iqa=data["iqa"],
+            on=data["on"],
+            note=data["note"],
+            today=timezone.localdate(),
+        ),
+        done="Internal quality assurance recorded.",
     )
 
 
@@ -451,6 +484,11 @@ urlpatterns = [
     ),
     path(
         "centre/<int:centre_id>/candidates/<int:pk>/attempts/new/", attempt_new, name="attempt_new"
+    ),
+    path(
+        "centre/<int:centre_id>/candidates/<int:pk>/quality-assurance/",
+        attempt_quality_assure,
+        name="attempt_quality_assure",
     ),
     path("centre/evidence/<int:pk>/", attempt_evidence, name="attempt_evidence"),
     path("accreditation/", my_accreditation, name="my_accreditation"),

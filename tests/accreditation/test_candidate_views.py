@@ -746,3 +746,45 @@ def test_the_window_shows_an_officers_extension_with_its_reason(client, centre, 
     page = body(client.get(url("candidate_detail", centre.pk, candidate.pk)))
     assert "from 30 Sep 2026 to 31 Dec 2026: Long illness" in page
     assert 'data-testid="days-left">39<' in page  # 23 November to 31 December, inclusive
+
+
+# --- Internal quality assurance (R9.3) -----------------------------------------------------------
+
+
+def test_an_iqa_sampling_is_recorded_on_the_attempt_and_a_refusal_shown_on_its_field(
+    client, centre, admin, other_admin
+):
+    candidate = make_candidate(centre)
+    assessor = approved_staff(centre)
+    iqa = approved_staff(
+        centre,
+        role=StaffApproval.Role.INTERNAL_QUALITY_ASSURER,
+        user=UserFactory(first_name="Ida", last_name="Quality"),
+    )
+    done = attempted(candidate, "practical", datetime.date(2026, 11, 2), assessor)
+    client.force_login(admin)
+    page = client.get(url("candidate_detail", centre.pk, candidate.pk))
+    assert "not sampled" in body(page)
+    assert "Record internal quality assurance" in body(page)
+    target = url("attempt_quality_assure", centre.pk, candidate.pk)
+    form = {"iqa-attempt": done.pk, "iqa-on": "2026-11-20", "iqa-note": "Judgement sound"}
+
+    refused = client.post(target, form | {"iqa-iqa": assessor.pk})
+    assert refused.status_code == 400
+    assert "isn't currently approved as an internal quality assurer" in (
+        refused.context["quality_form"].errors["iqa"][0]
+    )
+    assert "Judgement sound" in body(refused)  # what was typed is kept
+
+    # Another centre's administrator can't reach it (404), and nothing is saved.
+    client.force_login(other_admin)
+    assert client.post(target, form | {"iqa-iqa": iqa.pk}).status_code == 404
+    done.refresh_from_db()
+    assert done.quality_assured_by is None
+
+    client.force_login(admin)
+    saved = client.post(target, form | {"iqa-iqa": iqa.pk}, follow=True)
+    assert "Internal quality assurance recorded." in body(saved)
+    assert "Ida Quality, 20 Nov 2026" in body(saved)
+    done.refresh_from_db()
+    assert done.quality_assured_by == iqa and done.quality_note == "Judgement sound"

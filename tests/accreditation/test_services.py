@@ -578,3 +578,58 @@ def test_a_visit_sets_the_ratings_and_the_next_visit(setting):
     assert visit.actions.count() == 1
     services.centre_risk_set(centre=centre, commercial_risk="low", assessment_risk="low")
     assert centre.next_visit_due == datetime.date(2027, 10, 1)
+
+
+# --- R9.3 internal quality assurance ------------------------------------------------------------
+
+
+def test_an_approved_iqa_quality_assures_an_attempt_once(setting):
+    attempt = record(setting, "practical", invigilator=None)
+    iqa = approved_staff(setting["centre"], role=StaffApproval.Role.INTERNAL_QUALITY_ASSURER)
+    services.attempt_quality_assure(
+        attempt=attempt, iqa=iqa, on=MARCH, note="Sampled: sound judgement", today=TODAY
+    )
+    attempt.refresh_from_db()
+    assert attempt.quality_assured_by == iqa
+    errors = refusal_of(
+        lambda: services.attempt_quality_assure(
+            attempt=attempt, iqa=iqa, on=MARCH, note="", today=TODAY
+        )
+    )
+    assert "already been quality assured" in errors["attempt"][0]
+
+
+def test_quality_assurance_needs_a_current_iqa_approval_and_not_the_assessor(
+    setting, accreditation_officer
+):
+    attempt = record(setting, "practical", invigilator=None)
+    errors = refusal_of(
+        lambda: services.attempt_quality_assure(
+            attempt=attempt, iqa=UserFactory(), on=MARCH, note="", today=TODAY
+        )
+    )
+    assert "isn't currently approved as an internal quality assurer" in errors["iqa"][0]
+    # The assessor, even if also an approved IQA, doesn't quality assure their own assessment.
+    approved_staff(
+        setting["centre"],
+        role=StaffApproval.Role.INTERNAL_QUALITY_ASSURER,
+        user=setting["assessor"],
+    )
+    errors = refusal_of(
+        lambda: services.attempt_quality_assure(
+            attempt=attempt, iqa=setting["assessor"], on=MARCH, note="", today=TODAY
+        )
+    )
+    assert "own assessment" in errors["iqa"][0]
+    iqa = approved_staff(setting["centre"], role=StaffApproval.Role.INTERNAL_QUALITY_ASSURER)
+    services.staff_approval_remove(
+        approval=StaffApproval.objects.get(user=iqa), by=accreditation_officer, reason="Left"
+    )
+    errors = refusal_of(
+        lambda: services.attempt_quality_assure(
+            attempt=attempt, iqa=iqa, on=MARCH - datetime.timedelta(days=1), note="", today=TODAY
+        )
+    )
+    assert "iqa" in errors and "before the attempt" in errors["on"][0]
+    attempt.refresh_from_db()
+    assert attempt.quality_assured_by is None
