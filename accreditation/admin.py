@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     BooleanField,
@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import User
 from imi_portal.admin_csv import export_as_csv
 from register.admin import HistoryAdmin, ReadOnlyInline, TableCountPaginator
 from register.models import Registrant
@@ -216,6 +217,16 @@ class LevelModuleInline(admin.TabularInline):
     extra = 0
     fields = ["module", "mandatory"]
 
+    def get_queryset(self, request):
+        # Each row's title is its __str__, which names the module and the level.
+        return super().get_queryset(request).select_related("level", "module")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "module":
+            field.choices = list(field.choices)  # every row's select: read once, not per row
+        return field
+
 
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
@@ -336,10 +347,42 @@ class CentreApprovalInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("route", "level", "decided_by")
 
 
+class LabelledAutocomplete(AutocompleteSelect):
+    """Django's autocomplete, with the chosen option's label taken from `labels` (loaded once
+    for a whole inline) instead of one query per row; anything not in `labels` falls back."""
+
+    def __init__(self, field, admin_site, *, labels: dict[str, str], **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.labels = labels
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if not chosen or any(v not in self.labels for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for v in chosen:
+            options.append(self.create_option(name, v, self.labels[v], set(chosen), len(options)))
+        return [(None, options, 0)]
+
+
 class CentreMembershipInline(admin.TabularInline):
     model = CentreMembership
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        # Each row's title is its __str__, which names the person and the centre.
+        return super().get_queryset(request).select_related("user", "centre")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        centre_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "user" and str(centre_id).isdigit():
+            # The centre's people, labelled in one query rather than one per membership.
+            people = User.objects.filter(centre_memberships__centre_id=centre_id).distinct()
+            kwargs["widget"] = LabelledAutocomplete(
+                db_field, self.admin_site, labels={str(p.pk): str(p) for p in people}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class EqaVisitInline(ReadOnlyInline):
@@ -350,7 +393,8 @@ class EqaVisitInline(ReadOnlyInline):
     verbose_name_plural = "EQA visits"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("quality_assurer")
+        # "centre": each row's title is its __str__, which names the centre.
+        return super().get_queryset(request).select_related("quality_assurer", "centre")
 
 
 @admin.register(Centre)
@@ -409,6 +453,8 @@ class CentreAdmin(HistoryAdmin):
                     eqa_overdue_q(today=timezone.localdate()), output_field=BooleanField()
                 ),
             )
+            # The counts GROUP BY, which drops Meta.ordering: the autocomplete's pages need one.
+            .order_by("name", "pk")
         )
 
     def get_readonly_fields(self, request, obj=None):

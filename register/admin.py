@@ -349,7 +349,8 @@ class TermsAcceptanceInline(ReadOnlyInline):
     fields = ["terms", "occasion", "accepted_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("terms")
+        # Each row's title is its __str__, which names the registrant.
+        return super().get_queryset(request).select_related("terms", "registrant__user")
 
 
 class RegistrantAddForm(forms.Form):
