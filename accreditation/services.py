@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
+import filetype
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_create
 from cpd.models import Qualification
-from cpd.services import EVIDENCE_TYPES, safe_file_name
+from cpd.services import EVIDENCE_TYPES, evidence_check, safe_file_name
 from register.models import Registrant
 
 from . import rules
@@ -297,9 +298,9 @@ def staff_approval_remove(*, approval: StaffApproval, by: User, reason: str) -> 
 
 
 def _check_upload(upload: UploadedFile, *, allow_video: bool) -> str:
-    """The file's real type from its first bytes; videos may be larger (R9.10)."""
-    import filetype
-
+    """The file's real type from its bytes. Documents and photos get every check of CPD evidence
+    (size, extension against content, images that decode, no web page code inside); videos of role
+    play may be much larger (R9.10)."""
     if upload.size == 0:
         raise ValidationError(f"“{upload.name}” is empty.")
     head = upload.read(8192)
@@ -308,19 +309,20 @@ def _check_upload(upload: UploadedFile, *, allow_video: bool) -> str:
     mime = kind.mime if kind else None
     if allow_video and mime in VIDEO_TYPES:
         limit = settings.ACCREDITATION_VIDEO_MAX_BYTES
-    elif mime in EVIDENCE_TYPES:
-        limit = settings.EVIDENCE_MAX_BYTES
-    else:
-        allowed = "PDF, PNG, JPEG, Word (.docx)" + (
-            " or video (MP4, MOV, WebM, MKV)" if allow_video else ""
+        if upload.size > limit:
+            raise ValidationError(
+                f"“{upload.name}” is {upload.size / 1_048_576:.1f} MB; videos can be at most "
+                f"{limit / 1_048_576:.0f} MB."
+            )
+        return mime
+    if mime not in EVIDENCE_TYPES:
+        kinds = (
+            "PDF, PNG, JPEG, Word (.docx) or video (MP4, MOV, WebM, MKV)"
+            if allow_video
+            else ("PDF, PNG, JPEG or Word (.docx)")
         )
-        raise ValidationError(f"“{upload.name}” isn't a {allowed} file.")
-    if upload.size > limit:
-        raise ValidationError(
-            f"“{upload.name}” is {upload.size / 1_048_576:.1f} MB; files of this type can be at "
-            f"most {limit / 1_048_576:.0f} MB."
-        )
-    return mime
+        raise ValidationError(f"“{upload.name}” isn't a {kinds} file.")
+    return evidence_check(upload)
 
 
 @transaction.atomic

@@ -633,3 +633,28 @@ def test_quality_assurance_needs_a_current_iqa_approval_and_not_the_assessor(
     assert "iqa" in errors and "before the attempt" in errors["on"][0]
     attempt.refresh_from_db()
     assert attempt.quality_assured_by is None
+
+
+def test_attempt_evidence_gets_the_checks_of_cpd_evidence(setting):
+    """A PDF with web page code inside, or a PDF named .png, is refused as CPD evidence is
+    (cpd.services.evidence_check); nothing is saved."""
+    polyglot = PDF + b"<script>alert(1)</script>"
+    errors = refusal_of(
+        lambda: record(
+            setting,
+            "practical",
+            invigilator=None,
+            uploads=[SimpleUploadedFile("report.pdf", polyglot, "application/pdf")],
+        )
+    )
+    assert "web page code" in errors["evidence"][0]
+    errors = refusal_of(
+        lambda: record(
+            setting,
+            "practical",
+            invigilator=None,
+            uploads=[SimpleUploadedFile("photo.png", PDF, "image/png")],
+        )
+    )
+    assert "ends in .png" in errors["evidence"][0]
+    assert not Attempt.objects.exists()
