@@ -771,8 +771,9 @@ def test_an_iqa_sampling_is_recorded_on_the_attempt_and_a_refusal_shown_on_its_f
 
     refused = client.post(target, form | {"iqa-iqa": assessor.pk})
     assert refused.status_code == 400
-    assert "isn't currently approved as an internal quality assurer" in (
-        refused.context["quality_form"].errors["iqa"][0]
+    assert (
+        "isn't currently approved as an internal quality assurer"
+        in (refused.context["quality_form"].errors["iqa"][0])
     )
     assert "Judgement sound" in body(refused)  # what was typed is kept
 
