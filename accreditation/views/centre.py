@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 
 from accounts.models import User
+from imi_portal.downloads import attachment
 
 from .. import access, selectors, services
 from ..forms.centre import (
@@ -255,22 +256,13 @@ def centre_person(request: HttpRequest, centre_id: int, user_id: int) -> HttpRes
 def competence_evidence_file(
     request: HttpRequest, centre_id: int, user_id: int, pk: int
 ) -> FileResponse:
-    """Always as an attachment, never rendered inline."""
+    """Always as an attachment, never rendered inline (imi_portal.downloads)."""
     evidence = access.competence_evidence_for_user(request.user, centre_id, user_id, pk)
-    if not evidence.file:
-        raise Http404("No file.")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return attachment(
+        evidence.file,
         filename=evidence.original_name or "evidence",
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=evidence.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

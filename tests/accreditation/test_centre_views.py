@@ -590,7 +590,7 @@ def test_evidence_with_a_bad_file_or_a_future_date_saves_nothing_and_keeps_the_f
         },
     )
     assert response.context["form"].errors["file"] == [
-        "“virus.exe” isn't a PDF, PNG, JPEG, Word (.docx) file."
+        "“virus.exe” isn't a PDF, PNG, JPEG or Word (.docx) file."
     ]
     assert 'value="Aftersales manager"' in body(response)
     future = admin_client.post(
