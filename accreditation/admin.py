@@ -25,6 +25,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -38,6 +39,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.models import User
 from imi_portal.admin_csv import export_as_csv
+from imi_portal.forms import add_service_errors
 from register.admin import HistoryAdmin, ReadOnlyInline, TableCountPaginator
 from register.models import Registrant
 
@@ -83,17 +85,6 @@ class DecidedByActionsMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal on the form: each message on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def for_each(
@@ -255,15 +246,15 @@ class LevelAdmin(admin.ModelAdmin):
         return False
 
 
+# Inline rows with one long text: two lines tall, so a table of them stays readable.
+COMPACT_TEXT = {TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
+
+
 class StatementInline(admin.TabularInline):
     model = Statement
     extra = 0
     fields = ["framework", "code", "text"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 80})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    formfield_overrides = COMPACT_TEXT
 
 
 @admin.register(Module)
@@ -921,11 +912,7 @@ class EqaActionInline(admin.TabularInline):
     model = EqaAction
     extra = 1
     fields = ["description", "due_on", "completed_on"]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "description":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    formfield_overrides = COMPACT_TEXT
 
 
 @admin.register(EqaVisit)

@@ -5,6 +5,7 @@ disagree. Output serializers are read-only."""
 from datetime import date
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -111,7 +112,7 @@ class AwardSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_verify_url(self, award: Award) -> str:
-        url = f"/verify/{award.verification_code}/"  # the issue's fixed public address
+        url = reverse("accreditation:verify_code", args=[award.verification_code])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

@@ -1,11 +1,8 @@
 """Forms of the candidate pages. They parse what was typed; `accreditation.services` judges it
 and its refusals are put back on the field they concern (`add_service_errors`)."""
 
-from collections.abc import Mapping
-
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -22,24 +19,6 @@ from ..models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, rename: Mapping[str, str] | None = None
-) -> None:
-    """A service's refusal on the fields it names (renamed where the form calls them otherwise);
-    anything else at the top of the form."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in error.message_dict.items():
-        target = rename.get(name, name)
-        if target not in form.fields:
-            target = None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

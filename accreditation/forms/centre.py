@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cpd.models import Qualification
+from imi_portal.forms import add_service_errors
 
 from .. import rules
 from ..models import (
@@ -32,15 +33,7 @@ class ServiceErrorsMixin:
     error_targets: dict[str, str | None] = {}
 
     def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                target = name if name in self.fields else self.fallback_field
-                target = self.error_targets.get(name, target)
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in error.messages:
-                self.add_error(self.fallback_field, message)
+        add_service_errors(self, error, self.error_targets, self.fallback_field)
 
 
 def offer_value(route: Route, level: Level) -> str:

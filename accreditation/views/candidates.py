@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imi_portal.downloads import attachment
+from imi_portal.forms import add_service_errors
 
 from .. import access, imports, rules, selectors, services
 from ..forms.candidates import (
@@ -32,7 +33,6 @@ from ..forms.candidates import (
     LevelReviewForm,
     QualityAssuranceForm,
     RegistrationForm,
-    add_service_errors,
 )
 from ..models import Candidate, Centre
 
