@@ -1,8 +1,10 @@
 """Reads for CPD, with the query shape decided here: progress is aggregated in the database."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -49,11 +51,20 @@ def cycle_progress(*, cycle: Cycle, as_of: date) -> CycleProgress:
     )
 
 
-def progress_by_cycle(*, cycles: list[Cycle], as_of: date) -> dict[int, rules.Progress]:
+class CycleTerms(Protocol):
+    """What progress needs of a cycle: a Cycle, or the plain values the daily tasks read."""
+
+    pk: int
+    target: Decimal
+    start: date
+    end: date
+
+
+def progress_by_cycle(*, cycles: Sequence[CycleTerms], as_of: date) -> dict[int, rules.Progress]:
     """Progress of many cycles in one grouped aggregate query (the reminder sweep's figures)."""
     totals = {
         row["cycle_id"]: row
-        for row in Activity.objects.filter(cycle__in=cycles)
+        for row in Activity.objects.filter(cycle_id__in=[cycle.pk for cycle in cycles])
         .values("cycle_id")
         .annotate(
             reading=_credits_sum(Q(activity_type__is_reading=True)),

@@ -7,12 +7,13 @@ the history with its reason (R6.4), bulk writes included.
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from functools import cache
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from cpd.selectors import progress_by_cycle
-from imi_portal.traced import traced_bulk_update
+from imi_portal.traced import traced_bulk_create, traced_update
 
 from . import rules
 from .models import Cycle, Registrant
@@ -34,54 +35,60 @@ def cycles_close_ended(*, as_of: date, batch: int = 2000) -> EndOfCycleResult:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    """What closing a cycle needs of it: read as plain values, no model instances."""
+
+    pk: int
+    registrant_id: int
+    number: int
+    start: date
+    end: date
+    target: Decimal
+
+
 @transaction.atomic
 def _close_batch(*, as_of: date, result: EndOfCycleResult, batch: int) -> bool:
-    cycles = list(
-        Cycle.objects.select_for_update(skip_locked=True, of=("self",))
+    cycles = [
+        _Ended(*row)
+        for row in Cycle.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             status=Cycle.Status.OPEN, end__lt=as_of, registrant__status=Registrant.Status.CURRENT
         )
-        .select_related("registrant")
-        .order_by("end", "pk")[:batch]
-    )
+        .order_by("end", "pk")
+        .values_list("pk", "registrant_id", "number", "start", "end", "target")[:batch]
+    ]
     if not cycles:
         return False
     # Progress on the cycle's last day: what counted within it (R3.1).
     progress = _progress_at_ends(cycles)
-    not_met_registrants = []
-    for cycle in cycles:
-        if progress[cycle.pk].target_met:
-            cycle.status = Cycle.Status.MET
-        else:
-            cycle.status = Cycle.Status.NOT_MET
-            cycle.registrant.status = Registrant.Status.CPD_NOT_MET
-            not_met_registrants.append(cycle.registrant)
+    met = [cycle for cycle in cycles if progress[cycle.pk].target_met]
+    not_met = [cycle for cycle in cycles if not progress[cycle.pk].target_met]
+    # Set-based writes, each with its history (R6.4): on 1 April a third of the register's
+    # cycles end at once (docs/benchmarks.md).
     reason = "End of cycle (R8.1)"
-    traced_bulk_update(cycles, Cycle, ["status"], reason=reason)
-    traced_bulk_update(not_met_registrants, Registrant, ["status"], reason=reason)
+    traced_update(Cycle, [c.pk for c in met], reason=reason, status=Cycle.Status.MET)
+    traced_update(Cycle, [c.pk for c in not_met], reason=reason, status=Cycle.Status.NOT_MET)
+    traced_update(
+        Registrant,
+        [c.registrant_id for c in not_met],
+        reason=reason,
+        status=Registrant.Status.CPD_NOT_MET,
+    )
+    next_terms = cache(rules.next_cycle_after)  # cycles end on a few dates only
     opened = [
-        cycle_new(
-            registrant=cycle.registrant,
-            number=cycle.number + 1,
-            terms=rules.next_cycle_after(cycle.end),
-        )
-        for cycle in cycles
-        if cycle.status == Cycle.Status.MET
+        cycle_new(registrant_id=c.registrant_id, number=c.number + 1, terms=next_terms(c.end))
+        for c in met
     ]
-    # The next cycles (R1.4) and their history in one INSERT each, not two per cycle: on 1 April
-    # a third of the register opens a new cycle (docs/benchmarks.md).
-    bulk_create_with_history(opened, Cycle, default_change_reason=reason)
-    for cycle in cycles:
-        if cycle.status == Cycle.Status.MET:
-            result.met.append(cycle.registrant_id)
-        else:
-            result.not_met.append(cycle.registrant_id)
+    traced_bulk_create(opened, Cycle, reason=reason)  # R1.4: the next cycle
+    result.met.extend(c.registrant_id for c in met)
+    result.not_met.extend(c.registrant_id for c in not_met)
     return len(cycles) == batch
 
 
-def _progress_at_ends(cycles: list[Cycle]):
+def _progress_at_ends(cycles: list[_Ended]):
     # Cycles ending on the same day share one aggregate query.
-    by_end: dict[date, list[Cycle]] = {}
+    by_end: dict[date, list[_Ended]] = {}
     for cycle in cycles:
         by_end.setdefault(cycle.end, []).append(cycle)
     progress = {}

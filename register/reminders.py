@@ -31,7 +31,22 @@ from .models import Cycle, Registrant, Reminder
 STALE_CLAIM = timedelta(minutes=10)
 
 
-def cycle_schedule_reminders(cycle: Cycle) -> None:
+@dataclass(slots=True)
+class _Due:
+    """What the sweep needs of a cycle, read as plain values (no model instances: at a month
+    end every cycle in its final six months is due, a third of the register)."""
+
+    pk: int
+    start: date
+    end: date
+    target: Decimal
+    grace_start: date | None
+    last_reminder_on: date | None
+    by_post: bool  # R5.5
+    next_reminder_on: date | None = None
+
+
+def cycle_schedule_reminders(cycle: Cycle | _Due) -> None:
     """Set when the sweep next looks at `cycle`; call after creating it or moving its dates."""
     cycle.next_reminder_on = rules.next_cycle_reminder_on(
         start=cycle.start,
@@ -41,7 +56,7 @@ def cycle_schedule_reminders(cycle: Cycle) -> None:
     )
 
 
-def _figures(cycle: Cycle, progress: Progress, due: rules.ReminderDue) -> dict[str, object]:
+def _figures(cycle: Cycle | _Due, progress: Progress, due: rules.ReminderDue) -> dict[str, object]:
     def text(value: Decimal) -> str:
         return f"{value:.2f}"
 
@@ -93,14 +108,24 @@ def reminders_sweep(*, as_of: date, now: datetime | None = None, batch: int = 50
 
 @transaction.atomic
 def _sweep_batch(*, as_of: date, result: SweepResult, batch: int) -> bool:
-    cycles = list(
-        Cycle.objects.select_for_update(skip_locked=True, of=("self",))
+    cycles = [
+        _Due(*row)
+        for row in Cycle.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status=Cycle.Status.OPEN, next_reminder_on__lte=as_of)
-        .select_related("registrant")
-        .order_by("next_reminder_on", "pk")[:batch]
-    )
+        .order_by("next_reminder_on", "pk")
+        .values_list(
+            "pk",
+            "start",
+            "end",
+            "target",
+            "grace_start",
+            "last_reminder_on",
+            "registrant__contact_by_post",
+        )[:batch]
+    ]
     if not cycles:
         return False
+    ids = [cycle.pk for cycle in cycles]
     progress = progress_by_cycle(cycles=cycles, as_of=as_of)
     new: list[Reminder] = []
     for cycle in cycles:
@@ -123,7 +148,7 @@ def _sweep_batch(*, as_of: date, result: SweepResult, batch: int) -> bool:
     Reminder.objects.bulk_create(new, ignore_conflicts=True)
     wanted = {(r.cycle_id, r.due_on) for r in new}
     recorded = Reminder.objects.filter(
-        cycle__in=cycles,
+        cycle_id__in=ids,
         due_on__in={due_on for _, due_on in wanted},
         status__in=[Reminder.Status.PENDING, Reminder.Status.POSTAL_DUE],
     ).values_list("pk", "cycle_id", "due_on", "channel")
@@ -133,17 +158,21 @@ def _sweep_batch(*, as_of: date, result: SweepResult, batch: int) -> bool:
             this_batch.append(pk)
             (result.postal if channel == Reminder.Channel.POST else result.emails).append(pk)
     # R5.4: an older reminder of these cycles not yet sent is superseded by the new one.
-    Reminder.objects.filter(cycle__in=cycles, status=Reminder.Status.PENDING).exclude(
+    Reminder.objects.filter(cycle_id__in=ids, status=Reminder.Status.PENDING).exclude(
         pk__in=this_batch
     ).update(status=Reminder.Status.SUPERSEDED)
     return len(cycles) == batch
 
 
-def _save_reminder_dates(cycles: list[Cycle]) -> None:
+def _save_reminder_dates(cycles: list[_Due]) -> None:
     """Write every cycle's two reminder dates in one statement. Django's bulk_update builds a
     CASE with a branch per row, which PostgreSQL checks row by row: quadratic in the batch."""
     if connection.vendor != "postgresql":
-        Cycle.objects.bulk_update(cycles, ["last_reminder_on", "next_reminder_on"], batch_size=500)
+        rows = [
+            Cycle(pk=c.pk, last_reminder_on=c.last_reminder_on, next_reminder_on=c.next_reminder_on)
+            for c in cycles
+        ]
+        Cycle.objects.bulk_update(rows, ["last_reminder_on", "next_reminder_on"], batch_size=500)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -159,10 +188,10 @@ def _save_reminder_dates(cycles: list[Cycle]) -> None:
         )
 
 
-def _reminder_for(cycle: Cycle, progress: Progress, due: rules.ReminderDue) -> Reminder:
-    by_post = cycle.registrant.contact_by_post  # R5.5
+def _reminder_for(cycle: _Due, progress: Progress, due: rules.ReminderDue) -> Reminder:
+    by_post = cycle.by_post  # R5.5
     return Reminder(
-        cycle=cycle,
+        cycle_id=cycle.pk,
         due_on=due.due_on,
         phase=due.phase.value,
         channel=Reminder.Channel.POST if by_post else Reminder.Channel.EMAIL,

@@ -52,10 +52,10 @@ def registrant_join(
     return registrant
 
 
-def cycle_new(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
+def cycle_new(*, registrant_id: int, number: int, terms: rules.CycleTerms) -> Cycle:
     """A new open cycle (R1.2-R1.4), not yet saved, with its first reminder scheduled (R5.1)."""
     cycle = Cycle(
-        registrant=registrant,
+        registrant_id=registrant_id,
         number=number,
         start=terms.start,
         end=terms.end,
@@ -69,7 +69,8 @@ def cycle_new(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -
 
 def cycle_open(*, registrant: Registrant, number: int, terms: rules.CycleTerms) -> Cycle:
     """A new open cycle (R1.2-R1.4), with its first reminder scheduled (R5.1)."""
-    cycle = cycle_new(registrant=registrant, number=number, terms=terms)
+    cycle = cycle_new(registrant_id=registrant.pk, number=number, terms=terms)
+    cycle.registrant = registrant
     cycle.save()
     return cycle
 
