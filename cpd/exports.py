@@ -6,6 +6,8 @@ dashboard (one aggregate query per cycle), so the PDF can't disagree with the po
 """
 
 import dataclasses
+import functools
+import hashlib
 import mimetypes
 import posixpath
 from dataclasses import dataclass
@@ -16,8 +18,10 @@ from urllib import request
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -199,13 +203,40 @@ def record_context(*, registrant: Registrant, as_of: date) -> dict[str, object]:
     }
 
 
+# A rendered record is kept this long, under a key made from its HTML (see record_pdf_bytes).
+PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
 def record_pdf_bytes(*, registrant: Registrant, as_of: date) -> bytes:
-    """The registrant's CPD record as an A4 (landscape) PDF (R8.5)."""
+    """The registrant's CPD record as an A4 (landscape) PDF (R8.5).
+
+    The HTML takes a few milliseconds; laying it out with WeasyPrint takes about a second
+    for 200 activities (docs/benchmarks.md). The PDF is kept in the cache under a digest of
+    the HTML, its stylesheet and WeasyPrint's version: the same record on the same day is
+    served again without a layout, and any change to it (an activity, an audit, a name, the
+    date) makes a new key, so nothing stale is ever served. Only the HTML opens the key: nobody
+    reaches a registrant's PDF without the whole record it was made from.
+    """
     html = render_to_string(
         "cpd/pdf/record.html", record_context(registrant=registrant, as_of=as_of)
     )
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
-    return document.write_pdf()
+    digest = hashlib.sha256(html.encode())
+    digest.update(_stylesheet_version())
+    key = f"cpd:record-pdf:{digest.hexdigest()}"
+    pdf = cache.get(key)
+    if pdf is None:
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
+        pdf = document.write_pdf()
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+@functools.cache
+def _stylesheet_version() -> bytes:
+    """The stylesheet and the renderer that make the PDF: a deployment changing either makes
+    every record's key new."""
+    path = finders.find(PDF_STYLESHEET)
+    return Path(path).read_bytes() + weasyprint.__version__.encode()
 
 
 # --- all of a registrant's data as JSON -----------------------------------------------------

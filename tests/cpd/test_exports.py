@@ -364,6 +364,39 @@ def test_the_pdf_takes_the_same_number_of_queries_for_1_and_200_activities(
         record_pdf_bytes(registrant=reloaded, as_of=TODAY)
 
 
+@pytest.mark.skipif(not PDFTOTEXT, reason="needs pdftotext (poppler-utils)")
+def test_the_same_record_is_laid_out_once_and_any_change_lays_it_out_again(
+    registrant, monkeypatch, tmp_path
+):
+    activity = make_activity(registrant, title="Hybrid systems course")
+    layouts = []
+    write_pdf = HTML.write_pdf
+
+    def counted(self, *args, **kwargs):
+        layouts.append(1)
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", counted)
+    first = record_pdf_bytes(registrant=fresh(registrant), as_of=TODAY)
+    assert record_pdf_bytes(registrant=fresh(registrant), as_of=TODAY) == first
+    assert len(layouts) == 1  # the second download came from the cache
+
+    activity.title = "Hybrid systems course, part 2"
+    activity.save()
+    changed = record_pdf_bytes(registrant=fresh(registrant), as_of=TODAY)
+    assert len(layouts) == 2
+    assert "Hybrid systems course, part 2" in pdf_text(changed, tmp_path)
+
+    next_day = record_pdf_bytes(registrant=fresh(registrant), as_of=TODAY + datetime.timedelta(1))
+    assert len(layouts) == 3  # "Generated" and the days left changed
+    assert "Hybrid systems course, part 2" in pdf_text(next_day, tmp_path)
+
+    other = make_registrant()
+    make_activity(other, title="Hybrid systems course, part 2")
+    record_pdf_bytes(registrant=fresh(other), as_of=TODAY)
+    assert len(layouts) == 4  # another person's record is never someone else's PDF
+
+
 def test_the_pdf_of_200_activities_renders_quickly(registrant):
     clone_activities(make_activity(registrant), 199)
     reloaded = fresh(registrant)
