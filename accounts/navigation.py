@@ -4,10 +4,13 @@ Later features add their links here; `tests/accounts/test_navigation.py` checks 
 its own links and not the others'.
 """
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def _anyone(user) -> bool:
@@ -64,7 +67,13 @@ class NavLink:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _reverse(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.cache
+def _reverse(url_name: str, prefix: str, urlconf: str) -> str:
+    # The links take no arguments: the same name, prefix and URLconf give the same URL.
+    return reverse(url_name, urlconf=urlconf)
 
 
 NAV_LINKS: tuple[NavLink, ...] = (
@@ -85,5 +94,29 @@ NAV_LINKS: tuple[NavLink, ...] = (
 )
 
 
+_BY_URL_NAME = {link.url_name: link for link in NAV_LINKS}
+
+# A signed-in user's links are kept in the cache: working them out takes the permission and
+# candidate queries on every page. Kept at most this long; accounts.signals forgets a user's
+# links as soon as their roles, their account or their candidacies change.
+NAV_CACHE_SECONDS = 5 * 60
+
+
+def _cache_key(user_id: int) -> str:
+    return f"nav:links:{user_id}"
+
+
 def links_for(user) -> list[NavLink]:
-    return [link for link in NAV_LINKS if link.shown_to(user)]
+    if not user.is_authenticated:
+        return [link for link in NAV_LINKS if link.shown_to(user)]
+    key = _cache_key(user.pk)
+    names = cache.get(key)
+    if names is None or not all(name in _BY_URL_NAME for name in names):
+        names = [link.url_name for link in NAV_LINKS if link.shown_to(user)]
+        cache.set(key, names, NAV_CACHE_SECONDS)
+    return [_BY_URL_NAME[name] for name in names]
+
+
+def forget_links(user_ids: Iterable[int]) -> None:
+    """Work these users' links out afresh on their next page."""
+    cache.delete_many([_cache_key(user_id) for user_id in user_ids])

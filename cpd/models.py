@@ -22,6 +22,9 @@ class ActivityType(models.Model):
     is_qualification = models.BooleanField(default=False)  # R2.8
     needs_description = models.BooleanField(default=False)  # "other"
     position = models.PositiveSmallIntegerField(default=0)
+    # Staff may rename a type or change whether it is reading, which changes everyone's
+    # progress (R3.3): kept with who and when (R6.4), and a version of what dashboards show.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]

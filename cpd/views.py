@@ -1,12 +1,17 @@
 """The registrant's CPD pages: dashboard, record, the activity form, evidence and the plan."""
 
+import functools
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,34 +29,67 @@ from .selectors import (
     cycle_progress,
     evidence_for_user,
     objectives_for,
+    record_version,
 )
+
+# How long a rendered dashboard is kept: its key changes with the record and the day anyway.
+DASHBOARD_CACHE_SECONDS = 24 * 60 * 60
 
 
 @login_required
 @registrant_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The registrant's progress (R3). Its content is kept in the cache under the record's
+    version (cpd.selectors.record_version) and the day: a registrant looking again, or the
+    page reloading, costs one query instead of the aggregate, the lists and the rendering
+    (docs/benchmarks.md). Any change to what it shows makes a new key."""
     registrant = request.registrant
     today = timezone.localdate()
+    chosen = request.GET.get("cycle", "")
+    key = "cpd:dashboard:" + ":".join(
+        str(part)
+        for part in (
+            registrant.pk,
+            chosen if chosen.isdigit() else "",
+            today.isoformat(),
+            _template_version("cpd/_dashboard_body.html"),
+            *record_version(registrant=registrant),
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _dashboard_body(registrant=registrant, chosen=chosen, today=today)
+        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    return render(request, "cpd/dashboard.html", {"body": body})
+
+
+def _dashboard_body(*, registrant, chosen: str, today) -> str:
     cycles = list(cycles_of(registrant=registrant))
-    chosen = request.GET.get("cycle")
     current = next((c for c in cycles if str(c.number) == chosen), None) or next(
         (c for c in cycles if c.status == c.Status.OPEN), cycles[0]
     )
     progress = cycle_progress(cycle=current, as_of=today).progress
-    recent = activities_for(registrant=registrant).filter(cycle=current)[:5]
-    return render(
-        request,
-        "cpd/dashboard.html",
+    # The list shows no evidence: skip the selector's evidence prefetch.
+    recent = activities_for(registrant=registrant).filter(cycle=current).prefetch_related(None)
+    return render_to_string(
+        "cpd/_dashboard_body.html",
         {
             "registrant": registrant,
             "cycles": cycles,
             "cycle": current,
             "is_open": current.status == current.Status.OPEN,
             "p": progress,
-            "recent": recent,
+            "recent": recent[:5],
             "today": today,
         },
     )
+
+
+@functools.cache
+def _template_version(name: str) -> str:
+    """A digest of a cached fragment's template: a deployment that changes it makes new keys."""
+    source = get_template(name).template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
 @login_required

@@ -35,6 +35,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sessions are read from Redis, written through to PostgreSQL: a page's session costs a cache
+# read instead of a query (docs/benchmarks.md). Only with a shared cache: a per-process one
+# would keep a session that another process ended.
+if REDIS_URL:  # noqa: F405
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # required in production

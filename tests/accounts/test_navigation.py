@@ -106,3 +106,62 @@ def test_my_centre_lists_its_people_in_constant_queries(client, django_assert_ma
     assert one.status_code == 200
     assert len(many.captured_queries) <= 12
     assert response.content.decode().count("<tr>") == 22  # header + 21 people
+
+
+# --- the links are kept in the cache, and forgotten as soon as what they depend on changes ---
+
+
+def test_a_users_links_are_worked_out_once_then_read_from_the_cache(django_assert_num_queries):
+    user = UserFactory()
+    labels(fresh(user))  # permissions (two queries) and candidacies
+    with django_assert_num_queries(0):
+        assert labels(fresh_without_query(user)) == EVERY_USER
+
+
+def fresh_without_query(user: User) -> User:
+    # A new instance of the same user, as the next request has: nothing cached on it.
+    return User(pk=user.pk, email=user.email, is_active=True)
+
+
+def test_a_role_granted_or_ended_shows_on_the_next_page():
+    user = UserFactory()
+    assert "My centre" not in labels(fresh(user))
+    membership = centre_membership_add(
+        centre=CentreFactory(), user=user, role=CentreMembership.CentreRole.ASSESSOR
+    )
+    assert "My centre" in labels(fresh(user))
+    from accreditation.services import centre_membership_remove
+
+    centre_membership_remove(membership=membership)
+    assert "My centre" not in labels(fresh(user))
+
+
+def test_joining_the_register_swaps_join_for_my_cpd_at_once():
+    from tests.register.factories import make_registrant
+
+    user = UserFactory()
+    assert "Join the register" in labels(fresh(user))
+    make_registrant(user=user)
+    assert labels(fresh(user)) == (EVERY_USER - {"Join the register"}) | {"My CPD"}
+
+
+def test_becoming_a_candidate_or_staff_shows_at_once():
+    from tests.accreditation.factories import approved_centre, make_candidate
+
+    user = UserFactory()
+    assert labels(fresh(user)) == EVERY_USER
+    make_candidate(approved_centre(), user=user, ready=False)
+    assert "My accreditation" in labels(fresh(user))
+    user.is_staff = True
+    user.save()
+    assert {"Staff overview", "Staff admin"} <= labels(fresh(user))
+
+
+def test_a_permission_taken_from_a_role_leaves_its_members_links_at_once():
+    from django.contrib.auth.models import Group, Permission
+
+    officer = grant(UserFactory(), Role.REGISTER_OFFICER)
+    assert "Registrants" in labels(fresh(officer))
+    group = Group.objects.get(name=Role.REGISTER_OFFICER.value)
+    group.permissions.remove(Permission.objects.get(codename="manage_register"))
+    assert "Registrants" not in labels(fresh(officer))
