@@ -121,31 +121,37 @@ def objectives_for(*, registrant: Registrant) -> QuerySet[Objective]:
     ).order_by("status", "target_date", "pk")
 
 
-def record_version(*, registrant: Registrant) -> tuple:
-    """A stamp that changes whenever anything the dashboard shows of `registrant` changes.
+def record_version(*, user) -> tuple[int, tuple] | None:
+    """The user's registrant id and a stamp that changes whenever anything the dashboard shows
+    of them changes; None if they aren't on the register.
 
     Every change to an activity, a cycle, the registrant or their user account writes a
     historical record (R6.4: saves, deletions and the traced bulk writes alike), so the newest
     history id of each, for this registrant, is a version; with the newest change to any
-    activity type (a new name, or no longer reading, R3.3). One query on five indexes instead of
-    the dashboard's aggregate and lists.
+    activity type (a new name, or no longer reading, R3.3). One query on indexes, instead of
+    the registrant, the dashboard's aggregate and its lists.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_record_version_sql(), [*[registrant.pk] * 3, registrant.user_id, 1])
-        return cursor.fetchone()
+        cursor.execute(_record_version_sql(), [user.pk])
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1:])
 
 
 @functools.cache
 def _record_version_sql() -> str:
     from accounts.models import User
 
-    newest = "(SELECT MAX(history_id) FROM {table} WHERE {column} = %s)"
+    def newest(model, column: str) -> str:
+        table = model.history.model._meta.db_table
+        return f"(SELECT MAX(history_id) FROM {table} WHERE {column})"  # noqa: S608
+
     parts = [
-        newest.format(table=Activity.history.model._meta.db_table, column="registrant_id"),
-        newest.format(table=Cycle.history.model._meta.db_table, column="registrant_id"),
-        newest.format(table=Registrant.history.model._meta.db_table, column="id"),
-        newest.format(table=User.history.model._meta.db_table, column="id"),
-        newest.format(table=ActivityType.history.model._meta.db_table, column="1"),
+        "r.id",
+        newest(Activity, "registrant_id = r.id"),
+        newest(Cycle, "registrant_id = r.id"),
+        newest(Registrant, "id = r.id"),
+        newest(User, "id = r.user_id"),
+        newest(ActivityType, "TRUE"),
     ]
-    # Table names are ours, values are parameters ("1 = %s" with 1: any activity type).
-    return "SELECT " + ", ".join(parts)  # noqa: S608
+    # Table names are ours; the one value, the user's id, is a parameter.
+    return f"SELECT {', '.join(parts)} FROM {Registrant._meta.db_table} r WHERE r.user_id = %s"  # noqa: S608

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from imi_portal.downloads import attachment
-from register.selectors import cycles_of
-from register.views import registrant_required
+from register.selectors import cycles_of, registrant_for
+from register.views import registrant_required, send_to_join
 
 from . import rules, services
 from .forms import ActivityFilterForm, ActivityForm, EvidenceForm, ObjectiveForm
@@ -37,27 +37,31 @@ DASHBOARD_CACHE_SECONDS = 24 * 60 * 60
 
 
 @login_required
-@registrant_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The registrant's progress (R3). Its content is kept in the cache under the record's
-    version (cpd.selectors.record_version) and the day: a registrant looking again, or the
-    page reloading, costs one query instead of the aggregate, the lists and the rendering
+    version (cpd.selectors.record_version) and the day: looking again, or the page reloading,
+    costs one query instead of the registrant, the aggregate, the lists and the rendering
     (docs/benchmarks.md). Any change to what it shows makes a new key."""
-    registrant = request.registrant
+    found = record_version(user=request.user)
+    if found is None:
+        return send_to_join(request)
+    registrant_id, version = found
     today = timezone.localdate()
     chosen = request.GET.get("cycle", "")
     key = "cpd:dashboard:" + ":".join(
         str(part)
         for part in (
-            registrant.pk,
+            registrant_id,
             chosen if chosen.isdigit() else "",
             today.isoformat(),
             _template_version("cpd/_dashboard_body.html"),
-            *record_version(registrant=registrant),
+            *version,
         )
     )
     body = cache.get(key)
     if body is None:
+        registrant = registrant_for(request.user)
+        registrant.user = request.user  # shown by name: no second read of the user
         body = _dashboard_body(registrant=registrant, chosen=chosen, today=today)
         cache.set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(request, "cpd/dashboard.html", {"body": body})

@@ -22,12 +22,17 @@ def registrant_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         registrant = registrant_for(request.user)
         if registrant is None:
-            messages.info(request, "Join the Professional Register to keep a CPD record.")
-            return redirect("register:join")
+            return send_to_join(request)
         request.registrant = registrant
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def send_to_join(request: HttpRequest) -> HttpResponse:
+    """Where a page for people on the register sends someone who isn't."""
+    messages.info(request, "Join the Professional Register to keep a CPD record.")
+    return redirect("register:join")
 
 
 @login_required
