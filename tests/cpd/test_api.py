@@ -30,11 +30,6 @@ def _today(time_machine):
     assert datetime.date.today() == TODAY
 
 
-@pytest.fixture
-def registrant():
-    return make_registrant(joined_on=datetime.date(2025, 5, 10))
-
-
 def client_for(user) -> APIClient:
     api = APIClient()
     api.force_authenticate(user)

@@ -20,17 +20,6 @@ from tests.register.factories import make_registrant
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def registrant():
-    return make_registrant(joined_on=datetime.date(2025, 5, 10))
-
-
-@pytest.fixture
-def owner(client, registrant):
-    client.force_login(registrant.user)
-    return client
-
-
 def dashboard(client) -> str:
     response = client.get(reverse("cpd:dashboard"))
     assert response.status_code == 200

@@ -71,17 +71,6 @@ def clone_activities(activity: Activity, count: int) -> None:
     Activity.objects.bulk_create(copies)
 
 
-@pytest.fixture
-def registrant():
-    return make_registrant(joined_on=datetime.date(2025, 5, 10))
-
-
-@pytest.fixture
-def owner_client(client, registrant):
-    client.force_login(registrant.user)
-    return client
-
-
 def two_cycle_record() -> Registrant:
     """A registrant in their second cycle: about 30 activities, reading over the cap in the
     current cycle, one adjusted, one accepted and one rejected by an auditor, two objectives."""
@@ -563,9 +552,9 @@ def test_the_data_takes_the_same_number_of_queries_for_1_and_200_activities(
         ("cpd:data_json", "application/json", "imi-portal-data-{number}-{today}.json"),
     ],
 )
-def test_the_owner_downloads_an_attachment(owner_client, registrant, name, content_type, filename):
+def test_the_owner_downloads_an_attachment(owner, registrant, name, content_type, filename):
     make_activity(registrant, completed_on=datetime.date(2025, 6, 1), as_of=timezone.localdate())
-    response = owner_client.get(reverse(name))
+    response = owner.get(reverse(name))
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     expected = filename.format(

@@ -9,14 +9,8 @@ from cpd.selectors import cycle_progress
 from cpd.services import activity_create, activity_delete, activity_update
 from tests.cpd.factories import TODAY, GatewayCourseFactory, activity_input, make_activity
 from tests.helpers import force_update
-from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registrant():
-    return make_registrant(joined_on=datetime.date(2025, 5, 10))
 
 
 def test_it_records_a_principle_one_activity_with_its_credits_and_cycle(registrant):

@@ -28,7 +28,6 @@ from PIL import Image
 from cpd.models import Evidence
 from cpd.services import evidence_add, evidence_check
 from tests.cpd.factories import make_activity
-from tests.register.factories import make_registrant
 
 pytestmark = pytest.mark.django_db
 
@@ -171,17 +170,6 @@ def test_an_executable_is_refused():
 
 
 # --- through the page and the API: the message reaches the person, nothing is saved -------------
-
-
-@pytest.fixture
-def registrant():
-    return make_registrant()
-
-
-@pytest.fixture
-def owner(client, registrant):
-    client.force_login(registrant.user)
-    return client
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The registrant's CPD pages: access, forms, preview, drafts, evidence, and constant queries."""
 
-import datetime
 import io
 from decimal import Decimal
 
@@ -20,17 +19,6 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
     b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-
-
-@pytest.fixture
-def registrant():
-    return make_registrant(joined_on=datetime.date(2025, 5, 10))
-
-
-@pytest.fixture
-def owner(client, registrant):
-    client.force_login(registrant.user)
-    return client
 
 
 def form_data(**overrides):
