@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import get_script_prefix, get_urlconf, reverse
+
+from imi_portal.cache import cache_delete_many, cache_get, cache_set
 
 
 def _anyone(user) -> bool:
@@ -110,13 +111,13 @@ def links_for(user) -> list[NavLink]:
     if not user.is_authenticated:
         return [link for link in NAV_LINKS if link.shown_to(user)]
     key = _cache_key(user.pk)
-    names = cache.get(key)
+    names = cache_get(key)
     if names is None or not all(name in _BY_URL_NAME for name in names):
         names = [link.url_name for link in NAV_LINKS if link.shown_to(user)]
-        cache.set(key, names, NAV_CACHE_SECONDS)
+        cache_set(key, names, NAV_CACHE_SECONDS)
     return [_BY_URL_NAME[name] for name in names]
 
 
 def forget_links(user_ids: Iterable[int]) -> None:
     """Work these users' links out afresh on their next page."""
-    cache.delete_many([_cache_key(user_id) for user_id in user_ids])
+    cache_delete_many([_cache_key(user_id) for user_id in user_ids])

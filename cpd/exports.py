@@ -21,13 +21,13 @@ from uuid import UUID
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from imi_portal.cache import cache_get, cache_set
 from register.models import Cycle, Registrant
 from register.selectors import cycles_of
 
@@ -223,11 +223,11 @@ def record_pdf_bytes(*, registrant: Registrant, as_of: date) -> bytes:
     digest = hashlib.sha256(html.encode())
     digest.update(_stylesheet_version())
     key = f"cpd:record-pdf:{digest.hexdigest()}"
-    pdf = cache.get(key)
+    pdf = cache_get(key)
     if pdf is None:
         document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesFetcher())
         pdf = document.write_pdf()
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
+        cache_set(key, pdf, PDF_CACHE_SECONDS)
     return pdf
 
 

@@ -5,7 +5,6 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from imi_portal.cache import cache_get, cache_set
 from imi_portal.downloads import attachment
 from register.selectors import cycles_of, registrant_for
 from register.views import registrant_required, send_to_join
@@ -58,12 +58,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             *version,
         )
     )
-    body = cache.get(key)
+    body = cache_get(key)
     if body is None:
         registrant = registrant_for(request.user)
         registrant.user = request.user  # shown by name: no second read of the user
         body = _dashboard_body(registrant=registrant, chosen=chosen, today=today)
-        cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+        cache_set(key, body, DASHBOARD_CACHE_SECONDS)
     return render(request, "cpd/dashboard.html", {"body": body})
 
 

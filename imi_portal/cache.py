@@ -1,4 +1,4 @@
-"""Django's Redis cache, keeping one Redis client per connection pool.
+"""Django's Redis cache, keeping one Redis client per connection pool; best-effort cache calls.
 
 Django's `RedisCacheClient` makes a new `redis.Redis` object for every cache call, and each
 builds its table of response callbacks (about 170 entries): a tenth of a millisecond a call,
@@ -6,6 +6,9 @@ several per page. A `redis.Redis` holds nothing but its pool and is safe to shar
 threads, so one per pool is kept.
 """
 
+import logging
+
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -26,3 +29,31 @@ class PortalRedisCache(RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = _PooledClient
+
+
+# --- best effort: what is only kept to go faster must not take a page down with Redis ---------
+
+logger = logging.getLogger(__name__)
+
+
+def cache_get(key: str):
+    """The cached value, or None when it isn't there or the cache can't be reached (logged)."""
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache read failed for %s; working it out afresh", key, exc_info=True)
+        return None
+
+
+def cache_set(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache write failed for %s", key, exc_info=True)
+
+
+def cache_delete_many(keys: list[str]) -> None:
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache delete failed for %s", keys, exc_info=True)
