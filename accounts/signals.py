@@ -11,19 +11,17 @@ from .navigation import forget_links
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="nav-user-groups")
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="nav-user-perms")
-def user_roles_changed(*, instance, action, reverse, pk_set, **kwargs) -> None:
+def user_roles_changed(*, instance, action, pk_set, **kwargs) -> None:
     if not action.startswith(("post_", "pre_clear")):
         return
     if isinstance(instance, User):
         forget_links([instance.pk])
-    elif isinstance(instance, Group):  # group.user_set.add(...)
-        forget_links(pk_set or instance.user_set.values_list("pk", flat=True))
-    else:  # permission.user_set.add(...)
+    else:  # group.user_set.add(...), permission.user_set.remove(...), ....clear()
         forget_links(pk_set or instance.user_set.values_list("pk", flat=True))
 
 
 @receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="nav-group-perms")
-def group_permissions_changed(*, instance, action, reverse, pk_set, **kwargs) -> None:
+def group_permissions_changed(*, instance, action, pk_set, **kwargs) -> None:
     if not action.startswith(("post_", "pre_clear")):
         return
     groups = [instance.pk] if isinstance(instance, Group) else list(pk_set or ())
