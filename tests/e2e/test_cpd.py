@@ -13,7 +13,7 @@ from cpd.models import Activity, Evidence
 from register.models import Registrant
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.cpd.factories import GatewayCourseFactory
-from tests.e2e.conftest import SCREENSHOTS, log_in
+from tests.e2e.conftest import PHONE, SCREENSHOTS, log_in
 from tests.register.factories import make_registrant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -117,6 +117,13 @@ def test_recording_activities_updates_the_preview_and_the_dashboard(
     expect(page.get_by_test_id("counted")).to_have_text("417.5")
     expect(page.get_by_text("Target met")).to_be_visible()
     shot("dashboard-after-recording")
+    # On a phone the latest activities stack, each cell labelled: no credits cut off at the edge.
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    expect(page.locator('td[data-label="Credits"]').first).to_have_text("100")
+    latest = page.locator("#recent-heading + .table-wrap")
+    assert latest.evaluate("wrap => wrap.scrollWidth <= wrap.clientWidth")  # nothing to scroll to
+    page.set_viewport_size(size)
     page.get_by_role("link", name="My record").click()
     expect(page.get_by_text("6 activities")).to_be_visible()
     shot("activity-list")
