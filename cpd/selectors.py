@@ -53,7 +53,7 @@ def cycle_progress(*, cycle: Cycle, as_of: date) -> CycleProgress:
     )
 
 
-class CycleTerms(Protocol):
+class CycleSpan(Protocol):
     """What progress needs of a cycle: a Cycle, or the plain values the daily tasks read."""
 
     pk: int
@@ -62,7 +62,7 @@ class CycleTerms(Protocol):
     end: date
 
 
-def progress_by_cycle(*, cycles: Sequence[CycleTerms], as_of: date) -> dict[int, rules.Progress]:
+def progress_by_cycle(*, cycles: Sequence[CycleSpan], as_of: date) -> dict[int, rules.Progress]:
     """Progress of many cycles in one grouped aggregate query (the reminder sweep's figures)."""
     totals = {
         row["cycle_id"]: row

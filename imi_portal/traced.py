@@ -54,6 +54,9 @@ class TracedQuerySet(models.QuerySet):
 TracedManager = models.Manager.from_queryset(TracedQuerySet)
 
 
+# Rows per INSERT ... SELECT in history_snapshot: the ids are parameters, and SQLite allows
+# 32,766 of them.
+HISTORY_BATCH = 5000
 # Above this many distinct new values, Django's bulk_update (a CASE per row) is used instead.
 MAX_VALUE_GROUPS = 10
 
@@ -143,7 +146,3 @@ def history_snapshot(
         select, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(insert + select, params)
-
-
-# Rows per INSERT ... SELECT: the ids are parameters, and SQLite allows 32,766 of them.
-HISTORY_BATCH = 5000

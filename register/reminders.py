@@ -56,7 +56,7 @@ def cycle_schedule_reminders(cycle: Cycle | _Due) -> None:
     )
 
 
-def _figures(cycle: Cycle | _Due, progress: Progress, due: rules.ReminderDue) -> dict[str, object]:
+def _figures(cycle: _Due, progress: Progress, due: rules.ReminderDue) -> dict[str, object]:
     def text(value: Decimal) -> str:
         return f"{value:.2f}"
 
